@@ -1,0 +1,1 @@
+"""Console scripts: absl-flags entry points with no logic of their own."""

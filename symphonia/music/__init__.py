@@ -1,0 +1,1 @@
+"""Reading music files into NoteSequences and converting whole directories."""
