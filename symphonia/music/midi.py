@@ -173,7 +173,6 @@ def _read_track(chunk, first, events):
     if not chunk:
         raise MusicReadError("empty track")
     size = len(chunk)
-    instruments = events.instruments
     add_note = events.notes.extend
     add_control = events.controls.extend
     add_bend = events.bends.extend
@@ -222,7 +221,7 @@ def _read_track(chunk, first, events):
                 data1 = chunk[i]
                 i += 1
             elif running >= 0xF0:
-                i, name = _read_system(chunk, i, running, True, first, tick, events)
+                i, _ = _read_system(chunk, i, running, True, first, tick, events)
                 continue
             elif running:
                 data1 = status
@@ -251,26 +250,27 @@ def _read_track(chunk, first, events):
                 else:
                     pending.append((tick, data2))
             elif kind <= 0x90:
-                pending = open_notes.pop(channel << 7 | data1, None)
+                key = channel << 7 | data1
+                pending = open_notes.pop(key, None)
                 # Pending notes are in tick order: if the first one started on
                 # this tick, they all did, and pretty_midi drops them all.
-                if pending is not None and pending[0][0] != tick:
-                    program = programs[channel]
-                    instrument = current.get(program << 4 | channel)
-                    if instrument is None:
-                        instrument = _new_instrument(
-                            events, current, stragglers, program, channel, track_name)
-                    number = instrument[0]
-                    kept = None
-                    for start, velocity in pending:
-                        if start != tick:
-                            add_note((number, start, tick, data1, velocity))
-                        elif kept is None:
-                            kept = [(start, velocity)]
-                        else:
-                            kept.append((start, velocity))
-                    if kept is not None:
-                        open_notes[channel << 7 | data1] = kept
+                if pending is None or pending[0][0] == tick:
+                    continue
+                program = programs[channel]
+                instrument = current.get(program << 4 | channel)
+                if instrument is None:
+                    instrument = _new_instrument(
+                        events, current, stragglers, program, channel, track_name)
+                if len(pending) == 1:
+                    add_note((instrument[0], pending[0][0], tick, data1, pending[0][1]))
+                    continue
+                for start, velocity in pending:
+                    if start != tick:
+                        add_note((instrument[0], start, tick, data1, velocity))
+                # Notes that started on this tick stay on if others ended.
+                kept = [note for note in pending if note[0] == tick]
+                if kept:
+                    open_notes[key] = kept
             elif kind == 0xB0:
                 lists = current.get(programs[channel] << 4 | channel)
                 if lists is None:
@@ -434,49 +434,51 @@ class _Layout:
     """Fixed-width protobuf wire format for one kind of repeated submessage.
 
     Every record has the same size because one-byte fields hold values below
-    128 and wider integers are written as padded varints, which parsers accept
-    and re-serialise in the canonical short form.
+    128 and wider integers are written as padded varints (continuation bits
+    on leading zero groups), which parsers accept and re-serialise in the
+    canonical short form.  Records are filled in from a template that holds
+    the tags, so encoding costs a few numpy calls per field.
     """
-
-    _FORMATS = {"byte": ("u1", 0), "double": ("<f8", 1), "varint5": ("5u1", 0), "varint10": ("10u1", 0)}
 
     def __init__(self, field_number, fields):
+        """``fields`` lists (name, field number, kind); kind is "byte" for a
+        varint below 128, "double", or "varintN" for an N-byte varint."""
         layout = [("tag", "u1"), ("size", "u1")]
-        self.constants = {"tag": field_number << 3 | 2}
-        self.widths = {}
+        tags = {"tag": field_number << 3 | 2}
+        # name -> (bit shift of each byte, continuation bit of each byte)
+        self.varints = {}
         for name, number, kind in fields:
-            dtype, wire_type = self._FORMATS[kind]
-            layout += [(name + "_key", "u1"), (name, dtype)]
-            self.constants[name + "_key"] = number << 3 | wire_type
-            if kind.startswith("varint"):
-                self.widths[name] = int(kind[len("varint"):])
-        self.dtype = np.dtype(layout)
-        self.constants["size"] = self.dtype.itemsize - 2
+            if kind == "byte":
+                dtype, wire_type = "u1", 0
+            elif kind == "double":
+                dtype, wire_type = "<f8", 1
+            else:
+                width = int(kind.removeprefix("varint"))
+                dtype, wire_type = f"{width}u1", 0
+                continuation = np.full(width, 0x80, dtype=np.uint64)
+                continuation[-1] = 0
+                self.varints[name] = (np.arange(0, 7 * width, 7, dtype=np.uint64), continuation)
+            layout += [(name + "_tag", "u1"), (name, dtype)]
+            tags[name + "_tag"] = number << 3 | wire_type
+        self.template = np.zeros((), dtype=np.dtype(layout))
+        tags["size"] = self.template.itemsize - 2
+        for name, value in tags.items():
+            self.template[name] = value
 
     def encode(self, columns):
-        """Wire bytes of one record per row of the given field columns."""
+        """Wire bytes of one record per row of the given field columns.
+
+        Negative integers wrap to 64 bits, as protobuf writes int32 fields.
+        """
         count = len(next(iter(columns.values())))
-        records = np.empty(count, dtype=self.dtype)
-        for name, value in self.constants.items():
-            records[name] = value
+        records = np.frombuffer(bytearray(self.template.tobytes() * count), self.template.dtype)
         for name, column in columns.items():
-            width = self.widths.get(name)
-            records[name] = column if width is None else _padded_varints(column, width)
+            if name in self.varints:
+                shifts, continuation = self.varints[name]
+                unsigned = np.asarray(column, dtype=np.int64).view(np.uint64)
+                column = (unsigned[:, None] >> shifts) & np.uint64(0x7F) | continuation
+            records[name] = column
         return records.tobytes()
-
-
-def _padded_varints(values, width):
-    """Encode int64 values as varints of exactly ``width`` bytes each.
-
-    Negative values wrap to 64 bits as protobuf requires for int32 fields,
-    which takes the full ten bytes.
-    """
-    unsigned = np.asarray(values, dtype=np.int64).view(np.uint64)
-    out = np.empty((len(unsigned), width), dtype=np.uint8)
-    for k in range(width):
-        group = (unsigned >> np.uint64(7 * k)) & np.uint64(0x7F)
-        out[:, k] = group | np.uint64(0x80) if k < width - 1 else group
-    return out
 
 
 _NOTES = _Layout(8, [
@@ -512,7 +514,7 @@ def _gather(flat, width, list_ids, list_count):
     owners : ndarray
         The instrument of each row.
     """
-    events = np.array(flat, dtype=np.int64).reshape(-1, width)
+    events = np.fromiter(flat, np.int64, len(flat)).reshape(-1, width)
     events = events[np.argsort(events[:, 0], kind="stable")]
     counts = np.bincount(events[:, 0], minlength=list_count)
     firsts = np.cumsum(counts) - counts
@@ -537,7 +539,7 @@ def _build_sequence(events):
     wire = []
     total_time = 0.0
     if events.notes:
-        notes = np.array(events.notes, dtype=np.int64).reshape(-1, 5)
+        notes = np.fromiter(events.notes, np.int64, len(events.notes)).reshape(-1, 5)
         notes = notes[np.argsort(notes[:, 0], kind="stable")]
         owners = notes[:, 0]
         end_times = seconds(notes[:, 2])
