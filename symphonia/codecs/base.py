@@ -6,7 +6,8 @@ model tensors and back:
 
 * ``encode(events)`` gives Magenta's dense training pair: ``inputs`` float32
   ``[T-1, input_size]`` and ``labels`` int64 ``[T-1]`` (label ``i`` is the
-  class of event ``i + 1``).
+  class of event ``i + 1``; the pianoroll's label is the whole next frame,
+  ``[T-1, 88]``, see :mod:`symphonia.codecs.pianoroll`).
 * ``encode_indices(events)`` gives a compact int64 ``[T, index_size]`` row per
   event holding just enough to rebuild that event's dense input with
   ``inputs_from_indices``. Rows are self-contained (they carry their own step
@@ -107,11 +108,12 @@ class EventCodec(abc.ABC):
 
     @abc.abstractmethod
     def labels(self, events: ArrayLike) -> NDArray[np.int64]:
-        """Training labels: the class of each event after the first, ``[T-1]``."""
+        """Training labels: the class of each event after the first, ``[T-1]`` (pianoroll: ``[T-1, 88]``)."""
 
     @abc.abstractmethod
     def decode(self, labels: ArrayLike, history: ArrayLike | None = None) -> NDArray:
-        """Events ``[B, T, *event_shape]`` for labels ``[B, T]`` that follow ``history [B, H, ...]``."""
+        """Events ``[B, T, *event_shape]`` for labels ``[B, T]`` (pianoroll: ``[B, T, 88]``)
+        sampled after ``history [B, H, *event_shape]``."""
 
     def class_index_to_event(self, index: ArrayLike, events: ArrayLike) -> NDArray:
         """The event a single sampled class stands for after the sequence ``events``."""

@@ -175,7 +175,11 @@ class KeyMelodyCodec(EventCodec):
 
     @staticmethod
     def _directions(notes: NDArray[np.int64]) -> NDArray[np.int64]:
-        """After each note-on, the sign of the latest pitch change (a repeated pitch keeps it)."""
+        """After each note-on, the sign of the latest pitch change (a repeated pitch keeps it).
+
+        Magenta compares each note-on with the newest entry of its three-note
+        memory, which is always the previous note-on, so plain differences do.
+        """
         moves = np.sign(np.diff(notes, prepend=notes[:1]))
         last_move = latest_index(moves != 0)
         return np.where(last_move >= 0, moves[np.maximum(last_move, 0)], 0)

@@ -78,11 +78,10 @@ def frames_from_notes(
     held) is seen as two notes, at the cost of one step of its predecessor.
 
     Magenta writes notes one by one, so its result can depend on their order;
-    this matches it for notes in start order (how sequences are stored). One
-    exception: Magenta also clears the *last* frame for a note starting at step
-    0 (index -1 wraps around), which later notes overwrite and so only shows
-    when two notes of one pitch start at step 0 and the first one written lasts
-    to the end. That wrap is a bug and is not reproduced.
+    this matches it for notes written in start order, ties by end. In other
+    orders Magenta's bug shows: a note starting at step 0 clears the *last*
+    frame (index -1 wraps around), erasing the tail of a same-pitch note
+    written before it. That wrap is not reproduced.
     """
     pitches, starts, ends = (np.asarray(a, dtype=np.int64) for a in (pitches, start_steps, end_steps))
     num_steps = max(total_steps - start_step, 0)

@@ -15,9 +15,11 @@ produces the same NoteSequence, byte for byte, in a single pass over the file:
 * the repeated fields are written as protobuf wire format with numpy and read
   in one ``ParseFromString`` call, far cheaper than adding messages one by one.
 
-The one deliberate difference: files with an SMPTE time division are
-rejected.  note_seq only accepts those when they hold no notes, and then
-reports negative tempos and ticks per quarter.
+Where note_seq runs out of memory (it needs 8 bytes per tick up to the
+largest one, which may be nearly 10**10) we read the file all the same.  The
+one deliberate difference: files with an SMPTE time division are rejected;
+note_seq accepts them only when they hold no notes, and then reports negative
+tempos and ticks per quarter.
 """
 
 import math
@@ -54,6 +56,9 @@ _KEY_NUMBERS = {
 # Meta messages that mido decodes field by field, and the payload length they
 # need to avoid an IndexError there.
 _META_MIN_LENGTH = {0x20: 1, 0x51: 3, 0x54: 5, 0x58: 4, 0x59: 2}
+# The meta event types mido knows; it keeps the delta time of no others.
+_MIDO_META_TYPES = frozenset(
+    {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x20, 0x21, 0x2F, 0x51, 0x54, 0x58, 0x59, 0x7F})
 _META_SEQUENCE_NUMBER = 0x00
 _META_TRACK_NAME = 0x03
 _META_TEMPO = 0x51
@@ -180,21 +185,20 @@ def _read_track(chunk, first, events):
     track_name = ""
     # channel << 7 | pitch -> [(start tick, velocity)] of the notes still on.
     open_notes = {}
-    # program << 4 | channel -> (instrument, control list id, bend list id).
+    # program << 4 | channel -> (instrument, control list id, bend list id),
+    # and channel -> (control list id, bend list id) of the straggler: both
+    # end with the two list ids, which is all control changes and bends need.
     current = {}
-    # channel -> (control list id, bend list id) of the straggler.
     stragglers = {}
     running = 0
     tick = 0
     i = 0
     try:
         while i < size:
-            byte = chunk[i]
+            delta = chunk[i]
             i += 1
-            if byte < 0x80:
-                tick += byte
-            else:
-                delta = byte & 0x7F
+            if delta >= 0x80:
+                delta &= 0x7F
                 while True:
                     byte = chunk[i]
                     i += 1
@@ -202,26 +206,35 @@ def _read_track(chunk, first, events):
                     if byte < 0x80:
                         break
                     if delta >= _MAX_TICK:
-                        # It can only grow; stopping here keeps a huge
-                        # quantity from costing quadratic time.
-                        raise MusicReadError("tick value too large")
-                tick += delta
+                        # Too large for any event but one that mido ignores
+                        # the time of: skip the rest rather than let a huge
+                        # quantity cost quadratic time.
+                        while chunk[i] >= 0x80:
+                            i += 1
+                        i += 1
+                        break
+            tick += delta
 
             status = chunk[i]
             i += 1
             if status >= 0xF0:
-                if status != 0xFF:
+                if status == 0xFF:
+                    i, meta_type, payload = _read_meta(chunk, i, first, tick, events)
+                    if meta_type == _META_TRACK_NAME:
+                        track_name = payload.decode("latin-1")
+                    elif meta_type not in _MIDO_META_TYPES:
+                        # mido drops the time of meta events it does not know.
+                        tick -= delta
+                else:
                     running = status
-                i, name = _read_system(chunk, i, status, False, first, tick, events)
-                if name is not None:
-                    track_name = name
+                    i = _read_system(chunk, i, status, False)
                 continue
             if status >= 0x80:
                 running = status
                 data1 = chunk[i]
                 i += 1
             elif running >= 0xF0:
-                i, _ = _read_system(chunk, i, running, True, first, tick, events)
+                i = _read_system(chunk, i, running, True)
                 continue
             elif running:
                 data1 = status
@@ -321,52 +334,58 @@ def _read_varint(chunk, i, limit):
             return value, i
 
 
-def _read_system(chunk, i, status, running, first, tick, events):
-    """Decode a meta, sysex or system message whose status byte is read.
+def _read_meta(chunk, i, first, tick, events):
+    """Decode a meta event from just after its 0xFF status byte.
 
-    ``running`` tells that the status came from running status, in which case
-    mido has already consumed the following byte as data.
+    Tempos, time and key signatures of the first track are stored in
+    ``events``; those of other tracks are only checked, as mido does.
 
     Returns
     -------
     i : int
-        Position after the message.
-    name : str or None
-        The track name, if this was a track name meta message.
+        Position after the event.
+    meta_type : int
+    payload : bytes
     """
-    if status == 0xFF:
-        meta_type = chunk[i]
-        length, i = _read_varint(chunk, i + 1, _MAX_MESSAGE_LENGTH)
-        payload = chunk[i:i + length]
-        i += length
-        if len(payload) < length:
-            raise MusicReadError("truncated track chunk")
-        if len(payload) < _META_MIN_LENGTH.get(meta_type, 0) or (
-                meta_type == _META_SEQUENCE_NUMBER and length == 1):
-            raise MusicReadError("meta message too short")
-        if meta_type == _META_TRACK_NAME:
-            return i, payload.decode("latin-1")
-        if meta_type == _META_TEMPO:
-            if first:
-                events.tempos.append((tick, int.from_bytes(payload[:3], "big")))
-        elif meta_type == _META_TIME_SIGNATURE:
-            numerator, exponent = payload[0], payload[1]
-            if exponent in _BAD_DENOMINATOR_EXPONENTS:
+    meta_type = chunk[i]
+    length, i = _read_varint(chunk, i + 1, _MAX_MESSAGE_LENGTH)
+    payload = chunk[i:i + length]
+    i += length
+    if len(payload) < length:
+        raise MusicReadError("truncated track chunk")
+    if len(payload) < _META_MIN_LENGTH.get(meta_type, 0) or (
+            meta_type == _META_SEQUENCE_NUMBER and length == 1):
+        raise MusicReadError("meta message too short")
+    if meta_type == _META_TEMPO:
+        if first:
+            events.tempos.append((tick, int.from_bytes(payload[:3], "big")))
+    elif meta_type == _META_TIME_SIGNATURE:
+        numerator, exponent = payload[0], payload[1]
+        if exponent in _BAD_DENOMINATOR_EXPONENTS:
+            raise MusicReadError("invalid time signature")
+        if first:
+            if numerator == 0 or exponent > _MAX_DENOMINATOR_EXPONENT:
                 raise MusicReadError("invalid time signature")
-            if first:
-                if numerator == 0 or exponent > _MAX_DENOMINATOR_EXPONENT:
-                    raise MusicReadError("invalid time signature")
-                events.time_signatures.append((tick, numerator, 2**exponent))
-        elif meta_type == _META_KEY_SIGNATURE:
-            key = _KEY_NUMBERS.get((payload[0], payload[1]))
-            if key is None:
-                raise MusicReadError("invalid key signature")
-            if first:
-                events.key_signatures.append((tick, key))
-        elif meta_type == _META_SMPTE_OFFSET:
-            if payload[0] >= 0x80 or payload[1] > 59 or payload[2] > 59 or payload[4] > 99:
-                raise MusicReadError("invalid SMPTE offset")
-        return i, None
+            events.time_signatures.append((tick, numerator, 2**exponent))
+    elif meta_type == _META_KEY_SIGNATURE:
+        key = _KEY_NUMBERS.get((payload[0], payload[1]))
+        if key is None:
+            raise MusicReadError("invalid key signature")
+        if first:
+            events.key_signatures.append((tick, key))
+    elif meta_type == _META_SMPTE_OFFSET:
+        if payload[0] >= 0x80 or payload[1] > 59 or payload[2] > 59 or payload[4] > 99:
+            raise MusicReadError("invalid SMPTE offset")
+    return i, meta_type, payload
+
+
+def _read_system(chunk, i, status, running):
+    """Check a sysex or system message whose status byte is read.
+
+    ``running`` tells that the status came from running status, in which case
+    mido has already consumed the following byte, as data or (for sysex)
+    not at all.  Returns the position after the message.
+    """
     if status == 0xF0 or status == 0xF7:
         length, i = _read_varint(chunk, i, _MAX_MESSAGE_LENGTH)
         payload = chunk[i:i + length]
@@ -379,7 +398,7 @@ def _read_system(chunk, i, status, running, first, tick, events):
             payload = payload[:-1]
         if not payload.isascii():
             raise MusicReadError("data byte out of range")
-        return i, None
+        return i
     length = _SYSTEM_DATA_LENGTH.get(status)
     if length is None:
         raise MusicReadError("undefined status byte")
@@ -393,7 +412,7 @@ def _read_system(chunk, i, status, running, first, tick, events):
         raise MusicReadError("truncated track chunk")
     if not payload.isascii():
         raise MusicReadError("data byte out of range")
-    return i, None
+    return i
 
 
 class _TempoMap:

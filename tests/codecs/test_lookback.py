@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from symphonia.codecs.drums import DrumVocabulary
 from symphonia.codecs.lookback import LookbackCodec, classes_after_lookback, repeat_sources, repeats
 from symphonia.codecs.melody import MelodyVocabulary
+from tests.codecs.note_seq_types import drum_roll
 
 # Classes: no-event 0, note-off 1, pitch 60 -> 2, pitch 61 -> 3; repeat classes 4 (d=2) and 5 (d=3).
 TINY = MelodyVocabulary(60, 62)
@@ -81,3 +83,11 @@ def test_decode_refuses_unknown_labels(codec):
 def test_distances_must_reach_back():
     with pytest.raises(ValueError):
         LookbackCodec("bad", TINY, lookback_distances=(0,))
+
+
+def test_repeats_compare_whole_events_not_classes():
+    """Magenta compares drum sets, so a kick on 35 does not repeat a kick on 36."""
+    codec = LookbackCodec("drums", DrumVocabulary(), lookback_distances=(1,), counter_bits=1)
+    roll = drum_roll([{36}, {35}, {35, 42}, {35}, {35}])
+    np.testing.assert_array_equal(codec.encode_indices(roll)[:, -1], [0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(codec.labels(roll), [1, 5, 1, 512])

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from note_seq import encoder_decoder, melody_encoder_decoder
 
 from symphonia.codecs import get_codec
-from symphonia.codecs.melody import NO_EVENT, NOTE_OFF, MelodyVocabulary
+from symphonia.codecs.melody import NO_EVENT, NOTE_OFF, KeyMelodyCodec, MelodyVocabulary
 from tests.codecs import note_seq_types, strategies
 
 # Spec section 9 / 3.2: input size, classes, default label.
@@ -129,6 +129,12 @@ def test_attention_rnn_state_features_by_hand():
     c_f_g_major[[0, 5, 7]] = 1  # the only major keys holding C, D and E
     np.testing.assert_array_equal(inputs[4, 50:62], c_f_g_major)
     np.testing.assert_array_equal(inputs[4, 62:74], c_f_g_major)
+
+
+def test_pitch_zero_sounds_in_a_full_range_key_melody():
+    """Deliberately unlike Magenta, which tests the pitch's truthiness and calls pitch 0 silence."""
+    inputs = KeyMelodyCodec("full", 0, 128).inputs([0])
+    assert inputs[0, 0] == 1 and inputs[0, 128] == 1 and inputs[0, 129] == 0
 
 
 def test_attention_rnn_bar_flag_and_counters():

@@ -1,0 +1,1 @@
+"""Model families, one folder each: configurations, Keras model, training glue."""
