@@ -30,20 +30,24 @@ Weights: the LSTM's under ``lstm/``, then ``input_kernel [input_size + A, input_
 import keras
 import tensorflow as tf
 
-from symphonia.layers.lstm import LSTM
+from symphonia.layers.lstm import LSTM, input_product
 from symphonia.layers.recurrence import scan_over_time
 
 
 class AttentionLSTM(keras.layers.Layer):
-    """An LSTM wrapped in Magenta's attention over its last ``attn_length`` outputs."""
+    """An LSTM wrapped in Magenta's attention over its last ``attn_length`` outputs.
 
-    def __init__(self, units, input_size, attn_length, **kwargs):
+    ``sparse_inputs`` as for :class:`~symphonia.layers.lstm.LSTM`.
+    """
+
+    def __init__(self, units, input_size, attn_length, sparse_inputs=False, **kwargs):
         super().__init__(**kwargs)
         if attn_length < 1:
             raise ValueError(f"attn_length must be at least 1, got {attn_length}")
         self.units = units
         self.input_size = input_size
         self.attn_length = attn_length
+        self.sparse_inputs = sparse_inputs
         self.lstm = LSTM(units, input_size, name="lstm")
 
     def build(self, input_shape=None):
@@ -80,7 +84,7 @@ class AttentionLSTM(keras.layers.Layer):
             return lstm.input_gates(tf.matmul(inputs, input_kernel) + self.input_bias)
         kernel = tf.matmul(input_kernel, lstm.kernel)
         bias = tf.linalg.matvec(lstm.kernel, self.input_bias, transpose_a=True) + lstm.bias
-        return tf.matmul(inputs, kernel) + bias
+        return input_product(inputs, kernel, self.sparse_inputs) + bias
 
     def call(self, inputs, state):
         """Runs over ``inputs [B, T, input_size]`` from ``state``; returns ``(outputs [B, T, A], state)``."""

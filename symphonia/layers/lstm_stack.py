@@ -41,10 +41,11 @@ class LSTMStack(keras.layers.Layer):
                 projection = keras.layers.Dense(units, name=f"input_projection_{i}")
                 projection.build((None, width))
                 width = units
+            sparse = i == 0 and projection is None  # the codec's vectors, mostly zeros
             if attn_length and i == 0:
-                cell = AttentionLSTM(units, width, attn_length, name=f"attention_lstm_{i}")
+                cell = AttentionLSTM(units, width, attn_length, sparse_inputs=sparse, name=f"attention_lstm_{i}")
             else:
-                cell = LSTM(units, width, name=f"lstm_{i}")
+                cell = LSTM(units, width, sparse_inputs=sparse, name=f"lstm_{i}")
             cell.build()
             self.cells.append(cell)
             self.projections.append(projection)

@@ -4,15 +4,19 @@ note-seq's ABC parser refuses most real tunebooks: it has no parts, tuplets,
 variant endings, chords, rests, grace notes or voices. This reader follows the
 ABC 2.1 standard (https://abcnotation.com/wiki/abc:standard:v2.1) for all of
 them and unrolls parts, repeats and endings into playing order, so that a
-sequence holds the tune as it is played rather than as it is printed.
+sequence holds the tune as it is played rather than as it is printed. Voices
+sound together (one instrument number each); dynamics (``!f!``) set the
+velocity; chord symbols and annotations become text annotations; other
+decorations, grace notes, slurs and lyrics take no part in the sound.
 
 Where note-seq does read a tune we keep its conventions, so that both give the
 same notes and metadata: 120 qpm and velocity 90 by default, accidentals that
 hold for a letter (in every octave) until the bar line, the unit note length
 derived from the header's meter, the title, composers, source_info and
 ticks_per_quarter it fills. Two deliberate departures, both where note-seq
-contradicts the standard: tied notes become one note, and ``>>``/``<<`` give
-double-dotted rhythms (7/4 + 1/4 of the written lengths).
+contradicts the standard: tied notes become one note (keeping their accidental
+over the bar line), and ``>>``/``<<`` give double-dotted rhythms (7/4 + 1/4 of
+the written lengths, where note-seq gives 5/4 + 3/4).
 
 Reading goes in three stages: the tunebook is cut into tunes and each tune into
 field and music lines; music is tokenized, voice by voice, into written-order
@@ -67,6 +71,8 @@ _UNIT = re.compile(r"(\d+)(?:/(\d+))?")
 _TEMPO = re.compile(r"((?:\d+/[1-9]\d*\s*)+)=\s*(\d+)")
 _OLD_TEMPO = re.compile(r"(?:C\d*\s*=\s*)?(\d+)")
 _QUOTED = re.compile(r'"[^"]*"')
+_NOTE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)(\d*/*\d*)")
+_OLD_CHORD = re.compile(f"(?:{_NOTE.pattern})+")
 _PART_ORDER_TOKEN = re.compile(r"[A-Z]|\d+|[()]")
 
 #: The music of a tune body; one alternative per kind of symbol, tried in order.
@@ -123,9 +129,10 @@ def _split_tunebook(text):
     """Cuts a tunebook into its file-header field lines and its tunes' lines.
 
     ABC 2.1 starts a tune at an ``X:`` line and ends it at the first empty
-    line; text between tunes is free text, which we skip.
+    line; text between tunes is free text, which we skip. A byte-order mark
+    left by the decoding would hide a first ``X:``, so it goes.
     """
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()
     first = next((i for i, line in enumerate(lines) if _X_LINE.match(line)), len(lines))
     file_header = [line for line in lines[:first] if _FIELD_LINE.match(line.strip())]
     tunes, tune = [], None
@@ -577,8 +584,19 @@ class _Voice:
     def text(self, text):
         self.items.append(_Text(text))
 
-    def decoration(self, name):
-        self.velocity = _DYNAMICS.get(name, self.velocity)
+    def decoration(self, bang_name, plus_name):
+        """A dynamic sets the velocity; other decorations do not sound.
+
+        ``+CEG+`` is how abc 1.6 wrote chords, so notes between plus signs are one.
+        """
+        name = bang_name if plus_name is None else plus_name
+        if name in _DYNAMICS:
+            self.velocity = _DYNAMICS[name]
+        elif plus_name and _OLD_CHORD.fullmatch(plus_name):
+            self.start_chord()
+            for note in _NOTE.finditer(plus_name):
+                self.note(*note.groups(default=""))
+            self.end_chord("")
 
     def part(self, label):
         self.items.append(_PartMark(label.strip()[:1]))
@@ -713,7 +731,7 @@ _VOICE_TOKENS = {
     "chord_end": lambda voice, group: voice.end_chord(group("chord_length")),
     "tuplet": lambda voice, group: voice.tuplet(group("tuplet_p"), group("tuplet_q"), group("tuplet_r")),
     "text": lambda voice, group: voice.text(group("text_value")),
-    "decoration": lambda voice, group: voice.decoration(group("bang_name") or group("plus_name")),
+    "decoration": lambda voice, group: voice.decoration(group("bang_name"), group("plus_name")),
     "broken": lambda voice, group: voice.broken_rhythm(group("broken")),
     "tie": lambda voice, group: voice.tie(),
 }

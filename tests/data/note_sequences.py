@@ -44,7 +44,7 @@ def scale_melody(first_step=0, bars=8, pitches=(60, 62, 64, 65, 67, 69, 71, 72),
 
 
 @st.composite
-def note_sequences(draw, max_notes=30, max_onset=90, max_timing_events=3, drums=True, programs=(0, 1)):
+def note_sequences(draw, max_notes=30, max_onset=90, max_timing_events=3, drum_share=0.2):
     """Random NoteSequences made to hit Magenta's corners often.
 
     Onsets and durations lie mostly on a grid close to the quantization grid
@@ -57,6 +57,7 @@ def note_sequences(draw, max_notes=30, max_onset=90, max_timing_events=3, drums=
     grid = draw(st.sampled_from([0.125, 0.25, 0.1]))
     jitter = st.sampled_from([0.0, 0.0, 0.0, 0.01, -0.01, 0.06])
     pitch_pool = draw(st.lists(st.integers(0, 127) | st.integers(55, 80), min_size=1, max_size=8))
+    program_pool = draw(st.sampled_from([(0,), (5,), (0, 1)]))
     notes = []
     for _ in range(draw(st.integers(0, max_notes))):
         start = max(0.0, draw(st.integers(0, max_onset)) * grid + draw(jitter))
@@ -64,7 +65,7 @@ def note_sequences(draw, max_notes=30, max_onset=90, max_timing_events=3, drums=
         notes.append(dict(
             pitch=draw(st.sampled_from(pitch_pool)), start_time=start, end_time=start + length,
             velocity=draw(st.sampled_from([100, 100, 100, 64, 0])), instrument=draw(st.integers(0, 2)),
-            program=draw(st.sampled_from(programs)), is_drum=drums and draw(st.integers(0, 4)) == 0))
+            program=draw(st.sampled_from(program_pool)), is_drum=draw(st.integers(0, 9)) < 10 * drum_share))
     times = st.integers(0, max_onset).map(lambda k: k * grid) | st.just(0.0)
     signatures = st.tuples(times, st.sampled_from([4, 4, 3, 2, 6, 7, 0]), st.sampled_from([4, 4, 8, 2, 16, 32, 3]))
     tempos = st.tuples(times, st.sampled_from([120.0, 120.0, 60.0, 90.0, 100.5]))

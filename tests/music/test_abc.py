@@ -90,6 +90,10 @@ def test_file_header_fields_apply_to_every_tune():
     assert (first.time_signatures[0].numerator, first.time_signatures[0].denominator) == (2, 4)
 
 
+def test_a_byte_order_mark_does_not_hide_the_first_tune():
+    assert [number for number, _ in parse_abc_tunebook("\ufeffX:5\nK:C\nC|\n")] == [5]
+
+
 def test_a_tune_ends_at_the_first_empty_line():
     sequence = read("X:1\nK:C\nCD|\n\nEF|\n")
     assert pitches(sequence) == [C, D]
@@ -315,6 +319,10 @@ def test_decorations_grace_notes_and_slurs_take_no_time():
     assert timeline(sequence) == [(p, i, 1) for i, p in enumerate([C, D, E, F, G, A, B, c, d, e])]
 
 
+def test_old_plus_chords():
+    assert timeline(read(tune("+C2E2+ G +f+ A"))) == [(C, 0, 2), (E, 0, 2), (G, 2, 1), (A, 3, 1)]
+
+
 def test_dynamics_set_the_velocity():
     sequence = read(tune("C !f! D E !pp! F +ff+ G"))
     assert [note.velocity for note in sequence.notes] == [90, 105, 105, 45, 120]
@@ -342,13 +350,19 @@ def test_voices_sound_together():
 
 # -- Against note-seq -----------------------------------------------------------------
 
-note_seq_abc = pytest.importorskip("note_seq.abc_parser")
-sequences_lib = pytest.importorskip("note_seq.sequences_lib")
-logging.getLogger("absl").setLevel(logging.ERROR)
+
+@pytest.fixture(scope="module")
+def note_seq():
+    """note-seq's ABC parser and sequences_lib, imported only here: importing note_seq takes seconds."""
+    from note_seq import abc_parser, sequences_lib
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    return abc_parser, sequences_lib
 
 
-def note_seq_read(text):
-    tunes, errors = note_seq_abc.parse_abc_tunebook(text)
+def note_seq_read(note_seq, text):
+    """note-seq's sequence for a tune it reads, with its repeat sections unrolled as we unroll them."""
+    abc_parser, sequences_lib = note_seq
+    tunes, errors = abc_parser.parse_abc_tunebook(text)
     assert not errors and len(tunes) == 1
     return sequences_lib.expand_section_groups(next(iter(tunes.values())))
 
@@ -373,8 +387,8 @@ NOTE_SEQ_TUNES = [
 
 
 @pytest.mark.parametrize("text", NOTE_SEQ_TUNES)
-def test_same_notes_and_metadata_as_note_seq(text):
-    ours, theirs = read(text), note_seq_read(text)
+def test_same_notes_and_metadata_as_note_seq(note_seq, text):
+    ours, theirs = read(text), note_seq_read(note_seq, text)
     assert_same_notes(ours, theirs)
     assert ours.sequence_metadata == theirs.sequence_metadata
     assert ours.source_info == theirs.source_info
@@ -384,9 +398,9 @@ def test_same_notes_and_metadata_as_note_seq(text):
 
 
 @pytest.mark.parametrize("text", [NOTE_SEQ_TUNES[0], NOTE_SEQ_TUNES[2], NOTE_SEQ_TUNES[3]])
-def test_same_signatures_tempos_and_annotations_as_note_seq(text):
+def test_same_signatures_tempos_and_annotations_as_note_seq(note_seq, text):
     """Tunes without repeats: note-seq's unrolling copies the chord symbol in force to each repeat."""
-    ours, theirs = read(text), note_seq_read(text)
+    ours, theirs = read(text), note_seq_read(note_seq, text)
     assert [(a.time, a.text, a.annotation_type) for a in ours.text_annotations] == [
         (pytest.approx(a.time), a.text, a.annotation_type) for a in theirs.text_annotations]
     assert [(k.time, k.key, k.mode) for k in ours.key_signatures] == [
@@ -424,10 +438,11 @@ def note_seq_tunes(draw):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(note_seq_tunes())
-def test_random_tunes_match_note_seq(text):
+def test_random_tunes_match_note_seq(note_seq, text):
+    abc_parser, sequences_lib = note_seq
     try:
-        tunes, errors = note_seq_abc.parse_abc_tunebook(text)
-    except note_seq_abc.ABCParseError:
+        tunes, errors = abc_parser.parse_abc_tunebook(text)
+    except abc_parser.ABCParseError:  # a repeat structure it cannot follow
         tunes, errors = {}, [None]
     assume(not errors and tunes)
     assert_same_notes(read(text), sequences_lib.expand_section_groups(next(iter(tunes.values()))))
