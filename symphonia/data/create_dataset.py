@@ -22,6 +22,8 @@ from symphonia.tfrecord import AtomicRecordWriter, read_records
 
 PROGRESS_SECONDS = 5.0
 PARTITIONS = ("training", "eval")
+# Statistics whose names contain one of these count rejected material.
+_REJECTION_WORDS = ("discarded", "skipped", "without", "exceeded")
 
 
 class NothingExtractedError(Exception):
@@ -148,5 +150,7 @@ def create_dataset(recipe, input_file, output_dir, eval_ratio=0.1, seed=0, num_w
 def _nothing_extracted_message(summary):
     if not summary.sequences:
         return f"{summary.input_file} holds no NoteSequence"
-    reasons = ", ".join(f"{name}: {count}" for name, count in summary.stats.most_common(6))
+    rejections = [(name, count) for name, count in summary.stats.most_common()
+                  if any(word in name for word in _REJECTION_WORDS)]
+    reasons = ", ".join(f"{name}: {count}" for name, count in rejections[:6])
     return f"no example could be extracted from {summary.sequences} sequences ({reasons or 'no statistics'})"

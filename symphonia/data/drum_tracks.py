@@ -3,8 +3,8 @@
 A drum track is a boolean array ``[steps, 128]``: the MIDI drum pitches struck
 at each step (what :mod:`symphonia.codecs.drums` encodes). All drum notes of a
 piece, whatever their instrument, make one track; only onsets count, not
-durations or silent (velocity 0) notes. A track starts on the bar line before
-its first hit and ends at its last hit once the next hit is ``gap_bars`` bars
+durations or silent (velocity 0) notes. A track starts on the bar line at or
+before its first hit and ends at its last hit once the next hit is ``gap_bars`` bars
 or more away (counted from the step after a hit); the search then resumes at
 the next bar line. Tracks shorter than ``min_bars`` are discarded, longer ones
 truncated to ``max_steps_truncate``. Drums are never transposed.

@@ -8,7 +8,7 @@ notes are read in onset order, highest first:
 * a note cuts the one before it short, so the melody follows the latest onset;
 * a melody ends when a note starts ``gap_bars`` bars or more after the
   previous note ended; the search resumes at the next bar line;
-* a melody starts on the bar line before its first note, where "first note"
+* a melody starts on the bar line at or before its first note, where "first note"
   counts the instrument's drums and silent notes too (a Magenta corner kept);
 * two notes starting together make the instrument polyphonic: its later
   melodies are abandoned (or, with ``ignore_polyphonic_notes``, the lower notes
@@ -67,7 +67,7 @@ def melodies_in(sequence, options, stats):
     """The melodies of one :class:`~symphonia.data.quantize.QuantizedSequence`."""
     notes = sequence.notes
     if not len(notes):
-        return []
+        return []  # no instrument to search: Magenta does not even look at the meter
     steps_per_bar = sequence.steps_per_bar
     if steps_per_bar % 1:
         stats["non_integer_steps_per_bar"] += 1

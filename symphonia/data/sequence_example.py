@@ -8,9 +8,10 @@ fixed, so records are assembled here from numpy buffers: every step of a dense
 float matrix (or of a small non-negative integer matrix) has the same framing,
 so whole matrices are framed in one vectorised operation.
 
-Output is byte-for-byte what ``tf.train.SequenceExample``'s deterministic
-serialization gives for the same content when feature lists are given in sorted
-order, as ``inputs`` / ``labels`` are (the tests check it).
+Output parses to the same message TensorFlow builds from the same content, and
+the dense layout holds the very bytes Magenta's ``*_create_dataset`` writes for
+the same events, up to the order of the two feature lists, which Magenta leaves
+to its protobuf map's hashing (the tests check both).
 """
 
 import numpy as np
@@ -101,4 +102,4 @@ def dense_sequence_example(inputs, labels):
     inputs : array_like, shape [steps, input_size]
     labels : array_like, shape [steps] or [steps, k]
     """
-    return sequence_example({"inputs": float_feature_list(inputs), "labels": int64_feature_list(labels)})
+    return sequence_example({"labels": int64_feature_list(labels), "inputs": float_feature_list(inputs)})

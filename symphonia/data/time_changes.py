@@ -6,7 +6,7 @@ a sequence is cut at every real change and each piece is shifted to start at 0;
 every piece goes on to extraction. The result is note-seq's, piece for piece:
 notes sounding across a cut are shortened to it, a note starting at or after
 the sequence's ``total_time`` is dropped, and a piece's ``total_time`` becomes
-the end of its last note.
+the latest end of its notes.
 """
 
 import numpy as np

@@ -33,25 +33,29 @@ class LSTMStack(keras.layers.Layer):
         self.attn_length = attn_length
         self.dropout_keep_prob = dropout_keep_prob
         self.residual_connections = residual_connections
-        self.cells, self.projections = [], []
+        self.cells, self.projections, self._layer_input_sizes = [], [], []
         width = input_size
         for i, units in enumerate(self.rnn_layer_sizes):
             projection = None
+            self._layer_input_sizes.append(width)
             if residual_connections and (i == 0 or units != width):
                 projection = keras.layers.Dense(units, name=f"input_projection_{i}")
-                projection.build((None, width))
                 width = units
             sparse = i == 0 and projection is None  # the codec's vectors, mostly zeros
             if attn_length and i == 0:
                 cell = AttentionLSTM(units, width, attn_length, sparse_inputs=sparse, name=f"attention_lstm_{i}")
             else:
                 cell = LSTM(units, width, sparse_inputs=sparse, name=f"lstm_{i}")
-            cell.build()
             self.cells.append(cell)
             self.projections.append(projection)
             width = units
         self.dropout = keras.layers.Dropout(1.0 - dropout_keep_prob, name="dropout")
-        self.built = True
+
+    def build(self, input_shape=None):
+        for cell, projection, width in zip(self.cells, self.projections, self._layer_input_sizes):
+            if projection is not None:
+                projection.build((None, None, width))
+            cell.build()
 
     @property
     def output_size(self):

@@ -522,8 +522,11 @@ def _gather(flat, width, list_ids, list_count):
     ----------
     flat : list of int
         Events, ``width`` values each, the first being the event's list id.
+    width : int
     list_ids : ndarray
         The list id of each instrument.
+    list_count : int
+        How many list ids were handed out.
 
     Returns
     -------

@@ -21,7 +21,7 @@ def pitch_sets(track):
     return [frozenset(np.flatnonzero(step).tolist()) for step in track]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(note_sequences(max_notes=40, drum_share=0.8), st.sampled_from(OPTION_SETS))
 def test_same_tracks_and_statistics_as_magenta(proto, options):
     ours = extract_drum_tracks(proto, options)

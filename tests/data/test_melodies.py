@@ -19,7 +19,7 @@ OPTION_SETS = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(note_sequences(max_notes=40), st.sampled_from(OPTION_SETS))
 def test_same_melodies_and_statistics_as_magenta(proto, options):
     ours = extract_melodies(proto, options)

@@ -25,7 +25,7 @@ def quantized(proto, steps_per_quarter=4):
     return quantize(TimedSequence.from_proto(proto), steps_per_quarter)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(note_sequences(max_timing_events=2), st.sampled_from([1, 2, 3, 4]))
 def test_same_steps_and_errors_as_note_seq(proto, steps_per_quarter):
     try:

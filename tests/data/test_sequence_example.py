@@ -6,13 +6,13 @@ from symphonia.data.sequence_example import dense_sequence_example, int64_featur
 tf = pytest.importorskip("tensorflow")
 
 
-def _tensorflow_bytes(inputs, labels):
+def _tensorflow_message(inputs, labels):
     example = tf.train.SequenceExample()
     for row in inputs:
         example.feature_lists.feature_list["inputs"].feature.add().float_list.value.extend(row)
     for label in np.asarray(labels).reshape(len(labels), -1):
         example.feature_lists.feature_list["labels"].feature.add().int64_list.value.extend(label.tolist())
-    return example.SerializeToString(deterministic=True)
+    return example
 
 
 @pytest.mark.parametrize("labels", [
@@ -21,10 +21,11 @@ def _tensorflow_bytes(inputs, labels):
     np.array([-1, 2**40, 7, 0]),  # negative and large
     np.array([[0, 1, 1], [1, 0, 0], [0, 0, 0], [1, 1, 1]]),  # a vector per step
 ])
-def test_bytes_equal_tensorflows_serialization(labels):
+def test_parses_to_the_message_tensorflow_builds(labels):
     inputs = np.random.default_rng(0).normal(size=(4, 7)).astype(np.float32)
-    ours = dense_sequence_example(inputs, labels)
-    assert ours == _tensorflow_bytes(inputs, labels)
+    ours = tf.train.SequenceExample.FromString(dense_sequence_example(inputs, labels))
+    assert ours == _tensorflow_message(inputs, labels)
+    assert ours.ByteSize() == len(dense_sequence_example(inputs, labels))
 
 
 def test_magentas_trainer_feature_spec_parses_it():

@@ -10,7 +10,7 @@ EVENTS = st.lists(st.sampled_from([-2, -2, -1]) | st.integers(0, 127), max_size=
 RANGES = st.sampled_from([(48, 84, 0), (0, 128, None), (48, 84, None), (36, 60, 7), (60, 72, 11)])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(EVENTS, RANGES)
 def test_same_pitches_and_amount_as_note_seq(events, squash_range):
     melody = melodies_lib.Melody(events)  # note-seq also turns leading note-offs into no-events

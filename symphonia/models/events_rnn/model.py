@@ -46,8 +46,12 @@ class EventsRnn(keras.Model):
                              dropout_keep_prob=dropout_keep_prob, residual_connections=residual_connections,
                              name="rnn")
         self.logits = keras.layers.Dense(num_classes, name="logits")
+        self.build((None, None, input_size))
+
+    def build(self, input_shape):
+        """Creates every weight up front, so that checkpoints restore into a fresh model."""
+        self.rnn.build(input_shape)
         self.logits.build((None, None, self.rnn.output_size))
-        self.built = True
 
     @classmethod
     def from_events_config(cls, config):

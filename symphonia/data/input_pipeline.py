@@ -1,0 +1,150 @@
+"""Training batches from SequenceExample TFRecords, as a ``tf.data`` pipeline.
+
+Batches are dicts of ``inputs [B, T, input_size]`` float32, ``labels [B, T]``
+int64 and ``lengths [B]`` int64, zero-padded to the longest sequence of the
+batch, like Magenta's ``get_padded_batch`` (whose final partial batch is
+dropped too).
+
+Files can come in several layouts, told apart by the feature lists of their
+first record; each layout has its own batch parser in :data:`LAYOUTS`:
+
+* ``dense``, Magenta's: ``inputs`` (one float vector per step) and ``labels``
+  (one int64 per step). Both Magenta's ``*_create_dataset`` and ours write it.
+* A compact layout storing class indices, rebuilt into the dense inputs here,
+  is planned; it adds its feature list names and parser to :data:`LAYOUTS`.
+
+The checks that need no TensorFlow (files exist, hold records) run first, so a
+command fails on a bad path at once.
+"""
+
+import dataclasses
+import glob
+import os
+from collections.abc import Callable
+
+from symphonia.tfrecord import read_records
+
+SHUFFLE_BUFFER = 500  # Magenta's shuffle queue capacity
+
+
+class DatasetError(ValueError):
+    """A dataset that cannot feed the model: missing, empty, or of another shape or layout."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """How one record layout is recognised, checked and parsed.
+
+    Attributes
+    ----------
+    feature_lists : frozenset of str
+        The feature list names its records hold, exactly.
+    input_size : callable
+        ``input_size(sequence_example) -> int``, the model input width the records are made for.
+    parse_batch : callable
+        ``parse_batch(serialized [B], input_size) -> {"inputs", "labels", "lengths"}`` in TensorFlow.
+    """
+
+    feature_lists: frozenset[str]
+    input_size: Callable
+    parse_batch: Callable
+
+
+def _dense_input_size(example):
+    return len(example.feature_lists.feature_list["inputs"].feature[0].float_list.value)
+
+
+def _parse_dense_batch(serialized, input_size):
+    import tensorflow as tf
+
+    _, sequences, lengths = tf.io.parse_sequence_example(serialized, sequence_features={
+        "inputs": tf.io.FixedLenSequenceFeature([input_size], dtype=tf.float32),
+        "labels": tf.io.FixedLenSequenceFeature([], dtype=tf.int64)})
+    return {"inputs": sequences["inputs"], "labels": sequences["labels"], "lengths": lengths["inputs"]}
+
+
+LAYOUTS = {"dense": Layout(frozenset({"inputs", "labels"}), _dense_input_size, _parse_dense_batch)}
+
+
+def find_files(pattern):
+    """The files a ``--sequence_example_file`` value names (a path or a glob), sorted.
+
+    Raises
+    ------
+    DatasetError
+        When nothing matches.
+    """
+    pattern = os.path.expanduser(pattern)
+    paths = sorted(path for path in glob.glob(pattern) if os.path.isfile(path))
+    if not paths:
+        raise DatasetError(f"{pattern} does not exist" if not glob.has_magic(pattern) else f"no file matches {pattern}")
+    return paths
+
+
+def count_records(paths):
+    """The number of records in ``paths`` (reading them all, checking their checksums)."""
+    return sum(1 for path in paths for _ in read_records(path))
+
+
+def first_record(paths):
+    """The first record of the first non-empty file; DatasetError when all are empty."""
+    for path in paths:
+        for record in read_records(path):
+            return record
+    raise DatasetError(f"{paths[0]} holds no records" if len(paths) == 1
+                       else f"none of the {len(paths)} files {paths[0]}, ... holds a record")
+
+
+def check_records(paths, input_size):
+    """The layout of ``paths``, after checking their records fit a model of ``input_size``.
+
+    Raises
+    ------
+    DatasetError
+        For empty files, an unknown layout, or inputs of another width.
+    """
+    import tensorflow as tf
+
+    example = tf.train.SequenceExample.FromString(first_record(paths))
+    names = frozenset(example.feature_lists.feature_list)
+    for name, layout in LAYOUTS.items():
+        if names == layout.feature_lists:
+            found = layout.input_size(example)
+            if found != input_size:
+                raise DatasetError(f"{paths[0]}: records have inputs of size {found}, the model takes {input_size} "
+                                   f"(was the dataset made for another config?)")
+            return name
+    known = "; ".join(f"{name}: {', '.join(sorted(layout.feature_lists))}" for name, layout in LAYOUTS.items())
+    raise DatasetError(f"{paths[0]}: records hold the feature lists {', '.join(sorted(names)) or 'none'}, "
+                       f"not a layout this version reads ({known})")
+
+
+def padded_batches(paths, batch_size, input_size, *, shuffle=False, seed=0, repeat=False):
+    """A ``tf.data.Dataset`` of padded batches from the SequenceExample files ``paths``.
+
+    Parameters
+    ----------
+    paths : list of str
+        Checked with :func:`check_records` first.
+    batch_size, input_size : int
+    shuffle : bool
+        Shuffle the order of files and records (within a buffer of
+        :data:`SHUFFLE_BUFFER` records), differently each pass, from ``seed``.
+    repeat : bool
+        Cycle through the files forever (training) instead of once.
+    """
+    import tensorflow as tf
+
+    layout = LAYOUTS[check_records(paths, input_size)]
+    files = tf.data.Dataset.from_tensor_slices(paths)
+    if shuffle:
+        files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    records = files.flat_map(tf.data.TFRecordDataset)
+    if shuffle:
+        records = records.shuffle(SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        records = records.repeat()
+    batches = records.batch(batch_size, drop_remainder=True)
+    batches = batches.map(lambda serialized: layout.parse_batch(serialized, input_size),
+                          num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return batches.prefetch(tf.data.AUTOTUNE)
