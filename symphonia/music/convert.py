@@ -148,7 +148,7 @@ def convert_file(input_dir, filename, collection_name, guards=Guards()):
         result.failures.append(MusicReadError("empty file"))
         return result
     if guards.max_file_bytes and size > guards.max_file_bytes:
-        result.failures.append(MusicReadError(f"larger than the {guards.max_file_bytes // 2**20} MiB size guard"))
+        result.failures.append(MusicReadError(f"larger than the {_size_text(guards.max_file_bytes)} size guard"))
         return result
     timed = bool(guards.seconds_per_file) and threading.current_thread() is threading.main_thread()
     if timed:
@@ -173,6 +173,10 @@ def convert_file(input_dir, filename, collection_name, guards=Guards()):
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     return result
+
+
+def _size_text(size):
+    return f"{size / 2**20:g} MiB" if size >= 2**20 else f"{size} bytes"
 
 
 def _init_worker(memory_bytes):

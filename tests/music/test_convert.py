@@ -128,9 +128,12 @@ def _convert_with_memory_hog(input_dir):
 
 
 def test_oversized_files_hit_the_size_guard(collection, tmp_path):
+    files, _ = find_music_files(str(collection), recursive=False)
+    large = [f for f in files if os.path.getsize(collection / f) > 100]
+    assert 0 < len(large) < len(files)
     summary = convert_directory(str(collection), str(tmp_path / "o"), num_workers=0,
                                 guards=Guards(max_file_bytes=100))
-    assert summary.skipped["larger than the 0 MiB size guard"] >= 3
+    assert summary.skipped["larger than the 100 bytes size guard"] == len(large)
 
 
 def _cli(*args):
