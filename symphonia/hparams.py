@@ -65,7 +65,7 @@ class HParams:
             try:
                 values[name] = _parse_value(types_[name], raw)
             except ValueError:
-                raise ValueError(f"hparam {name!r} must be a {_type_name(types_[name])}, got {raw!r}; "
+                raise ValueError(f"hparam {name!r} must be {_a(_type_name(types_[name]))}, got {raw!r}; "
                                  f"valid hparams: {self.describe_fields()}") from None
         return dataclasses.replace(self, **values)
 
@@ -90,7 +90,7 @@ class HParams:
             try:
                 checked[name] = _check_value(types_[name], value)
             except (TypeError, ValueError):
-                raise ValueError(f"hparam {name!r} must be a {_type_name(types_[name])}, got {value!r}; "
+                raise ValueError(f"hparam {name!r} must be {_a(_type_name(types_[name]))}, got {value!r}; "
                                  f"valid hparams: {cls.describe_fields()}") from None
         return cls(**checked)
 
@@ -123,6 +123,10 @@ def parse_assignments(text, valid_names=""):
                              f"valid hparams: {valid_names}")
         assignments.append((name, value.strip()))
     return assignments
+
+
+def _a(noun):
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _type_name(kind):

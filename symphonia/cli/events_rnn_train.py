@@ -43,10 +43,10 @@ def define_flags(family, default_config):
 
 
 def _config(family):
-    from symphonia.models.events_rnn.configs import get_config
+    from symphonia.models.events_rnn.configs import config_names, get_config
 
     if not FLAGS.config:
-        raise CommandError("--config is required")
+        raise CommandError(f"--config is required: one of {', '.join(config_names(family))}")
     try:
         return get_config(FLAGS.config, family).with_hparams(FLAGS.hparams)
     except ValueError as error:
@@ -64,7 +64,6 @@ def main(family):
         first_record(find_files(FLAGS.sequence_example_file))
     except DatasetError as error:
         raise CommandError(str(error)) from None
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # TensorFlow's start-up notes are no news
     from symphonia.models.events_rnn.train import evaluate_events_rnn, train_events_rnn
     from symphonia.training.checkpoints import ConfigMismatchError
     from symphonia.training.loop import TrainingError
