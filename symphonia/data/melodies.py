@@ -150,7 +150,7 @@ def _kept_melody(start, end, pitch, length, steps_per_bar, options, stats):
     count_length(stats, "melody_lengths_in_bars", length // steps_per_bar, min_bars_buckets(options.min_bars))
     events = np.full(length, NO_EVENT, dtype=np.int64)
     # A note's release is heard only when the next note starts after it.
-    release = end[:-1]
+    release = end[:-1][end[:-1] < start[1:]]
     events[release[release < length]] = NOTE_OFF
     events[start[heard]] = pitch[heard]
     return events

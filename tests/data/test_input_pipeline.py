@@ -3,8 +3,7 @@ import pytest
 
 from symphonia.data import input_pipeline
 from symphonia.data.input_pipeline import DatasetError
-from symphonia.data.sequence_example import float_feature_list, sequence_example
-from symphonia.data.sequence_example import dense_sequence_example
+from symphonia.data.sequence_example import dense_sequence_example, float_feature_list, sequence_example
 from symphonia.tfrecord import AtomicRecordWriter
 
 tf = pytest.importorskip("tensorflow")
