@@ -14,15 +14,14 @@ note starting at step 0 clears the *last* step of the roll (Python's index -1).
 Both quirks are kept: the roll is exactly note-seq's ``PianorollSequence``.
 """
 
-import collections
 import dataclasses
 
 import numpy as np
 
 from symphonia.codecs.pianoroll import MIN_PITCH, NUM_KEYS
 from symphonia.codecs.polyphony import ragged_ranges
-from symphonia.data.extraction import Extraction, count_length, quantized_pieces
-from symphonia.data.transpose import transposed, transposition_amounts, uniform_shifts
+from symphonia.data.extraction import count_length
+from symphonia.data.transpose import extract_with_transpositions, transposed, uniform_shifts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,13 +42,7 @@ def extract_pianorolls(sequence, options=PianorollOptions()):
     Extraction
         ``events``: list of bool arrays ``[steps, 88]``; ``stats``: a Counter.
     """
-    stats = collections.Counter()
-    rolls = []
-    for piece in quantized_pieces(sequence, options.steps_per_quarter, stats):
-        amounts = transposition_amounts(piece, options.transposition_range, stats)
-        if amounts:
-            rolls += pianorolls_in(piece, amounts, options, stats)
-    return Extraction(rolls, stats)
+    return extract_with_transpositions(sequence, options, pianorolls_in)
 
 
 def pianorolls_in(sequence, amounts, options, stats):

@@ -10,14 +10,13 @@ is discarded, and so is (not truncated) one shorter than ``min_steps`` or
 longer than ``max_steps`` steps.
 """
 
-import collections
 import dataclasses
 
 import numpy as np
 
 from symphonia.codecs.polyphony import NEW_NOTE, events_from_notes
-from symphonia.data.extraction import Extraction, count_length, quantized_pieces
-from symphonia.data.transpose import transposed, transposition_amounts, uniform_shifts
+from symphonia.data.extraction import count_length
+from symphonia.data.transpose import extract_with_transpositions, transposed, uniform_shifts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,13 +37,7 @@ def extract_polyphonic_sequences(sequence, options=PolyphonyOptions()):
     Extraction
         ``events``: list of int64 arrays ``[N, 2]``; ``stats``: a Counter.
     """
-    stats = collections.Counter()
-    sequences = []
-    for piece in quantized_pieces(sequence, options.steps_per_quarter, stats):
-        amounts = transposition_amounts(piece, options.transposition_range, stats)
-        if amounts:
-            sequences += polyphonic_sequences_in(piece, amounts, options, stats)
-    return Extraction(sequences, stats)
+    return extract_with_transpositions(sequence, options, polyphonic_sequences_in)
 
 
 def polyphonic_sequences_in(sequence, amounts, options, stats):

@@ -6,7 +6,11 @@ note leaves MIDI's 0..127 is dropped whole and counted, so the range check also
 runs for an amount of 0.
 """
 
+import collections
+
 import numpy as np
+
+from symphonia.data.extraction import Extraction, quantized_pieces
 
 MIN_PITCH = 0
 MAX_PITCH = 127
@@ -50,3 +54,20 @@ def uniform_shifts(sequence, amounts):
     if not drums.any():
         return list(amounts)
     return None
+
+
+def extract_with_transpositions(sequence, options, extract_copies):
+    """Runs a family's extraction on every quantized piece and its transposed copies.
+
+    ``extract_copies(piece, amounts, options, stats)`` returns the event
+    sequences of the piece transposed by each of ``amounts`` (the amounts that
+    keep it in range); ``options`` needs ``steps_per_quarter`` and
+    ``transposition_range``.
+    """
+    stats = collections.Counter()
+    events = []
+    for piece in quantized_pieces(sequence, options.steps_per_quarter, stats):
+        amounts = transposition_amounts(piece, options.transposition_range, stats)
+        if amounts:
+            events += extract_copies(piece, amounts, options, stats)
+    return Extraction(events, stats)

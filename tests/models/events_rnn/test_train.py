@@ -11,29 +11,30 @@ from tests.models.events_rnn.datasets import write_beats, write_scales  # noqa: 
 from tests.training.events import read_scalars  # noqa: E402
 
 TINY_MELODY = get_config("basic_rnn").with_hparams(
-    "batch_size=8,rnn_layer_sizes=[16],dropout_keep_prob=1.0,learning_rate=0.05")
+    "batch_size=8,rnn_layer_sizes=[16],dropout_keep_prob=1.0,learning_rate=0.02")
 
 
-def test_a_tiny_melody_rnn_learns_a_repeated_scale(tmp_path):
-    # The sequence so far fixes the next event, so the best loss is 0; ln(38) = 3.6 at the start, and
-    # ln(8) / 2 = 1.0 for a model that learnt the rhythm but not the scale. Below 0.1 means it predicts
-    # the right event with > 90% probability on average.
+def test_a_tiny_melody_rnn_with_attention_learns_a_repeated_scale(tmp_path):
+    # The note two steps back fixes the next event, so the best loss is 0; ln(38) = 3.6 at the start,
+    # ln(8) / 2 = 1.04 for a model that learnt the rhythm but not the scale. Below 0.4, the right event
+    # gets about two thirds of the probability or more on average.
+    config = TINY_MELODY.with_hparams("attn_length=4")
     data = write_scales(tmp_path / "scales.tfrecord")
-    assert train_events_rnn(TINY_MELODY, data, str(tmp_path / "run"), num_training_steps=40) == 40
+    assert train_events_rnn(config, data, str(tmp_path / "run"), num_training_steps=60, summary_frequency=20) == 60
     losses = read_scalars(str(tmp_path / "run" / "train"))["loss"]
-    assert losses[10] > 0.5 and losses[40] < 0.1
+    assert losses[20] > 0.8 and losses[60] < 0.4
 
 
-def test_a_tiny_drum_kit_rnn_with_attention_learns_a_fixed_beat(tmp_path):
+def test_a_tiny_drum_kit_rnn_learns_a_fixed_beat(tmp_path):
     # Each drum fixes the next: best loss 0, ln(512) = 6.2 at the start, ln(4) = 1.4 for knowing only
-    # which four drums occur.
+    # which four drums occur. Below 0.2, the right drum gets over 80% of the probability on average.
     config = get_config("drum_kit").with_hparams(
-        "batch_size=4,rnn_layer_sizes=[16],attn_length=4,dropout_keep_prob=1.0,learning_rate=0.05")
+        "batch_size=4,rnn_layer_sizes=[16],attn_length=0,dropout_keep_prob=1.0,learning_rate=0.05")
     data = write_beats(tmp_path / "beats.tfrecord")
-    train_events_rnn(config, data, str(tmp_path / "run"), num_training_steps=40, summary_frequency=20)
+    train_events_rnn(config, data, str(tmp_path / "run"), num_training_steps=60, summary_frequency=20)
     scalars = read_scalars(str(tmp_path / "run" / "train"))
-    assert scalars["loss"][40] < 0.2
-    assert scalars["metrics/no_event_accuracy"][40] == 1.0
+    assert scalars["loss"][60] < 0.2
+    assert scalars["metrics/accuracy"][60] == 1.0
 
 
 def test_training_resumes_at_the_step_it_stopped(tmp_path):
