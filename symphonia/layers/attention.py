@@ -14,12 +14,13 @@ the LSTM's units:
    window, whose oldest entry leaves. The window starts as ``L`` zero vectors,
    which take part in the softmax like Magenta's.
 
-Two rearrangements make it fast without changing the function: the input map
-and the LSTM kernel are linear in a row, so over a whole sequence they are
+Three rearrangements make it fast without changing the function: the input
+map and the LSTM kernel are linear in a row, so over a whole sequence they are
 multiplied together once and the input half of every step is one matrix
-product outside the loop; and each window entry's key ``K o_j`` is computed once,
+product outside the loop; each window entry's key ``K o_j`` is computed once,
 when ``o_j`` is produced, and carried in the state instead of being recomputed
-for all ``L`` entries at every step.
+for all ``L`` entries at every step; and the loop has a hand-written gradient
+(:mod:`symphonia.layers.attention_recurrence`).
 
 State: ``(c [B, units], h [B, units], read [B, A], window [B, L, A], keys [B, L, V])``.
 Weights: the LSTM's under ``lstm/``, then ``input_kernel [input_size + A, input_size]``,
@@ -30,8 +31,8 @@ Weights: the LSTM's under ``lstm/``, then ``input_kernel [input_size + A, input_
 import keras
 import tensorflow as tf
 
+from symphonia.layers.attention_recurrence import AttentionWeights, attention_recurrence
 from symphonia.layers.lstm import LSTM, input_product
-from symphonia.layers.recurrence import scan_over_time
 
 
 class AttentionLSTM(keras.layers.Layer):
@@ -89,22 +90,11 @@ class AttentionLSTM(keras.layers.Layer):
     def call(self, inputs, state):
         """Runs over ``inputs [B, T, input_size]`` from ``state``; returns ``(outputs [B, T, A], state)``."""
         lstm = self.lstm
-        # [read, h] -> gate pre-activations: the read's path through the input map, then h's own.
-        recurrent_kernel = tf.concat([tf.matmul(self.input_kernel[self.input_size:], lstm.kernel),
-                                      lstm.recurrent_kernel], axis=0)
-        query_kernel, query_bias = tf.convert_to_tensor(self.query_kernel), tf.convert_to_tensor(self.query_bias)
-        key_kernel, score_vector = tf.convert_to_tensor(self.key_kernel), tf.convert_to_tensor(self.score_vector)
-        output_kernel, output_bias = tf.convert_to_tensor(self.output_kernel), tf.convert_to_tensor(self.output_bias)
-
-        def step(gates, state):
-            c, h, read, window, keys = state
-            c, h = lstm.update(gates + tf.matmul(tf.concat([read, h], -1), recurrent_kernel), c)
-            query = tf.matmul(tf.concat([c, h], -1), query_kernel) + query_bias
-            scores = tf.reduce_sum(tf.tanh(keys + query[:, None]) * score_vector, -1)
-            read = tf.einsum("bl,bla->ba", tf.nn.softmax(scores), window)
-            output = tf.matmul(tf.concat([h, read], -1), output_kernel) + output_bias
-            window = tf.concat([window[:, 1:], output[:, None]], 1)
-            keys = tf.concat([keys[:, 1:], tf.matmul(output, key_kernel)[:, None]], 1)
-            return output, (c, h, read, window, keys)
-
-        return scan_over_time(step, self._input_gates(inputs), state)
+        weights = AttentionWeights(
+            # [read, h] -> gate pre-activations: the read's path through the input map, then h's own.
+            recurrent_kernel=tf.concat([tf.matmul(self.input_kernel[self.input_size:], lstm.kernel),
+                                        lstm.recurrent_kernel], axis=0),
+            query_kernel=self.query_kernel, query_bias=self.query_bias, key_kernel=self.key_kernel,
+            score_vector=self.score_vector, output_kernel=self.output_kernel, output_bias=self.output_bias)
+        weights = AttentionWeights(*(tf.convert_to_tensor(weight) for weight in weights))
+        return attention_recurrence(self._input_gates(inputs), tuple(state), weights)

@@ -58,9 +58,9 @@ class LSTM(keras.layers.Layer):
 
     def update(self, gates, c):
         """The new ``(c, h)`` from complete gate pre-activations ``[B, 4 * units]``."""
-        i, f, candidate, o = tf.split(gates, 4, axis=-1)
-        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(candidate)
-        return c, tf.sigmoid(o) * tf.tanh(c)
+        i, f, candidate, o = gate_activations(gates)
+        c = f * c + i * candidate
+        return c, o * tf.tanh(c)
 
     def call(self, inputs, state):
         """Runs over ``inputs [B, T, input_size]`` from ``state``; returns ``(h [B, T, units], (c, h))``."""
@@ -72,6 +72,12 @@ class LSTM(keras.layers.Layer):
             return h, (c, h)
 
         return scan_over_time(step, self.input_gates(inputs), state)
+
+
+def gate_activations(gates):
+    """Input, forget, candidate and output gate values from pre-activations ``[..., 4 * units]``."""
+    i, f, candidate, o = tf.split(gates, 4, axis=-1)
+    return tf.sigmoid(i), tf.sigmoid(f), tf.tanh(candidate), tf.sigmoid(o)
 
 
 def input_product(inputs, kernel, sparse):

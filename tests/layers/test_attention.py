@@ -38,3 +38,45 @@ def test_state_shapes_and_single_steps():
 def test_needs_a_window():
     with pytest.raises(ValueError, match="attn_length must be at least 1"):
         AttentionLSTM(4, 3, attn_length=0)
+
+
+def _naive_attention(x, state, w):
+    """The same cell in plain TensorFlow, one step after the other, for automatic differentiation."""
+    c, h, read, window, keys = state
+    outputs = []
+    for t in range(x.shape[1]):
+        cell_input = tf.concat([x[:, t], read], -1) @ w["input_kernel"] + w["input_bias"]
+        gates = cell_input @ w["kernel"] + h @ w["recurrent_kernel"] + w["bias"]
+        i, f, candidate, o = tf.split(gates, 4, -1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(candidate)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        query = tf.concat([c, h], -1) @ w["query_kernel"] + w["query_bias"]
+        scores = tf.reduce_sum(tf.tanh(keys + query[:, None]) * w["score_vector"], -1)
+        read = tf.reduce_sum(tf.nn.softmax(scores)[..., None] * window, 1)
+        output = tf.concat([h, read], -1) @ w["output_kernel"] + w["output_bias"]
+        window = tf.concat([window[:, 1:], output[:, None]], 1)
+        keys = tf.concat([keys[:, 1:], (output @ w["key_kernel"])[:, None]], 1)
+        outputs.append(output)
+    return tf.stack(outputs, 1), (c, h, read, window, keys)
+
+
+def test_hand_written_gradient_matches_automatic_differentiation():
+    layer = AttentionLSTM(4, 3, attn_length=3)
+    layer.build()
+    _randomize(layer, 7)
+    rng = np.random.default_rng(8)
+    x = tf.constant(rng.normal(size=(2, 6, 3)).astype(np.float32))
+    state = [tf.constant(rng.normal(scale=0.5, size=s).astype(np.float32))
+             for s in ((2, 4), (2, 4), (2, 4), (2, 3, 4), (2, 3, 4))]
+    state[4] = state[3] @ layer.key_kernel  # keys are the window's keys
+    weights = {variable.path.rsplit("/", 1)[1]: variable for variable in layer.weights}
+    target = tf.constant(rng.normal(size=(2, 6, 4)).astype(np.float32))
+    gradients = []
+    for run in (lambda: layer(x, tuple(state)), lambda: _naive_attention(x, state, weights)):
+        with tf.GradientTape() as tape:
+            tape.watch([x, *state])
+            outputs, final = run()
+            loss = tf.reduce_sum((outputs - target) ** 2) + sum(tf.reduce_sum(s ** 3) for s in final)
+        gradients.append(tape.gradient(loss, [x, *state, *layer.trainable_variables]))
+    for ours, automatic in zip(*gradients):
+        np.testing.assert_allclose(ours.numpy(), automatic.numpy(), rtol=1e-4, atol=1e-4)
