@@ -19,7 +19,8 @@ import time
 
 from absl import flags, logging
 
-from symphonia.cli.common import CommandError, run as run_command
+from symphonia.cli.common import CommandError
+from symphonia.cli.common import run as run_command
 
 FLAGS = flags.FLAGS
 
@@ -47,7 +48,8 @@ def define_flags(family, default_config):
     flags.DEFINE_string("config", default_config,
                         f"Model configuration ({', '.join(config_names(family))}); optional: the model's stored "
                         f"configuration is used, and this must match it.")
-    flags.DEFINE_string("run_dir", None, "Training run directory: generate from the newest checkpoint in run_dir/train.")
+    flags.DEFINE_string("run_dir", None, "Training run directory: generate from the newest checkpoint in "
+                        "run_dir/train.")
     flags.DEFINE_string("checkpoint_file", None, "A checkpoint (prefix such as run_dir/train/model.ckpt-1000, or a "
                         "directory: its newest checkpoint) to generate from.")
     flags.DEFINE_string("bundle_file", None, "A .mag generator bundle to generate from (or, with "
@@ -112,9 +114,10 @@ def _load(kind, path, family):
     except loading.LoadError as error:
         raise CommandError(str(error)) from None
     if config.family != family:
-        raise CommandError(f"{path} holds a {config.name} model, a {config.family} one: use {config.family}_generate")
+        raise CommandError(f"{path} holds a model of config {config.name} ({config.family}): use "
+                           f"{config.family}_generate")
     if FLAGS["config"].present and FLAGS.config != config.name:
-        raise CommandError(f"--config={FLAGS.config}, but {path} holds a {config.name} model")
+        raise CommandError(f"--config={FLAGS.config}, but {path} holds a model of config {config.name}")
     _check_hparams(config, path)
     return config, model
 
@@ -201,6 +204,8 @@ def main(family):
     from symphonia.generation.options import GenerationOptions
 
     kind, path = _model_source()
+    if FLAGS.qpm is not None and not FLAGS.qpm > 0:
+        raise CommandError(f"--qpm must be a positive tempo, got {FLAGS.qpm}")
     try:
         options = GenerationOptions(FLAGS.temperature, FLAGS.beam_size, FLAGS.branch_factor,
                                     FLAGS.steps_per_iteration)

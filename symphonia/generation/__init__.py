@@ -1,20 +1,20 @@
 """Generating music from trained models: batched sampling, temperature, beam search, primers.
 
-The pieces every model family shares:
+What every model family shares:
 
 * :mod:`~symphonia.generation.sampling`: drawing classes from logits at a
   temperature, with an explicit seed;
-* :mod:`~symphonia.generation.beam_search`: Magenta's stochastic beam search
-  over many independent outputs at once;
-* :mod:`~symphonia.generation.primers`: the ``--primer_*`` flags, parsed as
+* :mod:`~symphonia.generation.beam_search`: Magenta's stochastic beam search,
+  for many independent outputs in one batch;
+* :mod:`~symphonia.generation.options`: those settings, checked once;
+* :mod:`~symphonia.generation.primers`: the ``--primer_*`` flags, read as
   literals and checked;
-* :mod:`~symphonia.generation.midi_files`: output file names and atomic writes.
+* :mod:`~symphonia.generation.note_sequences`: primers on the model's grid,
+  results as NoteSequences;
+* :mod:`~symphonia.generation.midi_files`: Magenta's output file names, atomic writes.
 
-The events RNN (Melody, Drums and Polyphony RNN) generates through
-:mod:`~symphonia.generation.events_rnn`, built on a compiled single-step model
-(:mod:`~symphonia.generation.rnn_steps`), per-step codec inputs
-(:mod:`~symphonia.generation.step_inputs`) and one module per family that turns
-NoteSequences into events and back (``melody``, ``drums``, ``polyphony``).
+:mod:`symphonia.generation.events_rnn` generates with Melody, Drums and
+Polyphony RNNs.
 
 The package imports nothing itself, so importing one module stays cheap;
 only the modules that run a model import TensorFlow.

@@ -48,14 +48,13 @@ def sample(logits, temperature, rng):
     """
     scaled = np.asarray(logits, dtype=np.float64) / (temperature or 1.0)
     scaled -= scaled.max(axis=-1, keepdims=True)
-    weights = np.exp(scaled)
+    cumulative = np.cumsum(np.exp(scaled), axis=-1)
+    total = cumulative[:, -1]
     if temperature == 0:
         classes = scaled.argmax(axis=-1)
     else:
         # Inverse transform: the first class whose cumulative weight passes u. A class
         # of probability 0 can never be the first to pass, so it is never drawn.
-        cumulative = np.cumsum(weights, axis=-1)
-        u = rng.random((len(cumulative), 1)) * cumulative[:, -1:]
-        classes = np.minimum((cumulative <= u).sum(axis=-1), cumulative.shape[-1] - 1)
-    chosen = np.take_along_axis(scaled, classes[:, None], axis=-1)[:, 0]
-    return classes, chosen - np.log(weights.sum(axis=-1))
+        u = rng.random(len(cumulative)) * total
+        classes = np.minimum((cumulative <= u[:, None]).sum(axis=-1), cumulative.shape[-1] - 1)
+    return classes, scaled[np.arange(len(classes)), classes] - np.log(total)

@@ -15,7 +15,7 @@ def _command(script, *flags):
 
 
 def _fails(script, *flags):
-    result = subprocess.run(_command(script, *flags), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(_command(script, *flags), capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr  # one line, no traceback

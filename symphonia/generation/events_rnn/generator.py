@@ -1,10 +1,13 @@
 """Melody, Drums and Polyphony RNN generation from Python: a loaded model in, NoteSequences out.
 
-    generator = load_generator("run_dir")                # or from a checkpoint or a .mag bundle
+    config, model = loading.load_run_dir("run_dir")      # or load_checkpoint, load_bundle
+    generator = EventsRnnGenerator(config, model)
     sequences = generator.generate(primer, num_steps=128, num_outputs=10, seed=1)
 
-``num_steps`` counts from the primer's first step, as Magenta's
-``--num_steps`` does. All outputs are generated together in one batch (see
+``num_steps`` counts steps from time 0 of the primer, primer included, as
+Magenta's ``--num_steps`` does. Generation starts one step after the primer's
+last note ends (melodies, drums: room for the note-off) or at the primer's end
+(polyphony). All outputs are generated together in one batch (see
 :mod:`~symphonia.generation.events_rnn.rollout`); the same seed gives the same
 outputs.
 """
@@ -37,7 +40,7 @@ class EventsRnnGenerator:
         self.codec = get_codec(config.encoding)
         self._steps = RnnSteps(model)
 
-    def generate(self, primer, num_steps, num_outputs=1, options=GenerationOptions(), seed=None, *,
+    def generate(self, primer, num_steps, num_outputs=1, options=None, seed=None, *,
                  condition_on_primer=False, inject_primer=True):
         """``num_outputs`` continuations of the primer NoteSequence, each ``num_steps`` steps long.
 
@@ -46,9 +49,10 @@ class EventsRnnGenerator:
         primer : NoteSequence
             Its first tempo is the output's (120 qpm without one).
         num_steps : int
-            Length of each output in steps from the start (primer included).
+            Length of each output in steps from time 0 (primer included).
         num_outputs : int
-        options : GenerationOptions
+        options : GenerationOptions, optional
+            Temperature and beam search; Magenta's defaults when None.
         seed : int, optional
             None draws fresh randomness.
         condition_on_primer, inject_primer : bool
@@ -68,12 +72,13 @@ class EventsRnnGenerator:
         quantized = quantize_primer(primer, config.steps_per_quarter)
         if config.family == "polyphony_rnn":
             start_step = quantized.total_steps
-        else:  # room for the note-off of the primer's last note
-            start_step = last_note_end(quantized) + 1 if len(quantized.notes) else 1
+        else:
+            start_step = last_note_end(quantized) + 1
         if num_steps <= start_step:
             raise PrimerError(f"nothing to generate: the primer takes {start_step} of the {num_steps} steps asked "
                               f"for; ask for more steps")
-        continuer = Continuer(self._steps, self.codec, num_outputs, options, np.random.default_rng(seed))
+        continuer = Continuer(self._steps, self.codec, num_outputs, options or GenerationOptions(),
+                              np.random.default_rng(seed))
         if config.family == "melody_rnn":
             return melody.generate_melodies(continuer, config, quantized, qpm, start_step, num_steps)
         if config.family == "drums_rnn":

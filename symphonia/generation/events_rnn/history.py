@@ -66,7 +66,11 @@ class EventHistory:
         return self._events[rows, np.maximum(index, 0)], index >= 0
 
     def recent(self, count):
-        """The last ``min(count, length)`` events of every row, ``[rows, n, *event_shape]``; rows must be equally long."""
+        """The last ``min(count, length)`` events of every row, ``[rows, n, *event_shape]``.
+
+        Rows must be equally long (only injection makes them differ, and it is
+        used with codecs whose labels never look back).
+        """
         length = int(self.lengths[0]) if self.num_rows else 0
         if (self.lengths != length).any():
             raise ValueError("rows of different lengths have no common recent window")

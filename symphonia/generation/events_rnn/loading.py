@@ -66,7 +66,8 @@ def load_checkpoint(path):
     model = _model(config)
     try:
         status = checkpoint_objects(model, tf.Variable(0, dtype=tf.int64)).read(prefix)
-        status.assert_existing_objects_matched().expect_partial()
+        status.expect_partial()  # the optimizer's slots are not wanted
+        status.assert_existing_objects_matched()
     except (AssertionError, ValueError, tf.errors.OpError) as error:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise LoadError(f"{prefix} does not hold the weights of its {config.name} configuration ({detail})") from None
@@ -75,7 +76,10 @@ def load_checkpoint(path):
 
 def load_run_dir(run_dir):
     """``(config, model)`` from the newest checkpoint of ``run_dir/train``."""
-    return load_checkpoint(os.path.join(run_dir, TRAIN_SUBDIR))
+    train_dir = os.path.join(run_dir, TRAIN_SUBDIR)
+    if not os.path.isdir(train_dir):
+        raise LoadError(f"{run_dir} holds no training run (no {train_dir} folder)")
+    return load_checkpoint(train_dir)
 
 
 def load_bundle(path):

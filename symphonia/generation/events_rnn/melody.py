@@ -81,9 +81,9 @@ def transpose_melody(events, amount):
     """Every note moved by ``amount`` semitones, folded by octaves back into MIDI's 0..127."""
     events = np.asarray(events, dtype=np.int64)
     pitch = events + amount
+    top_octave = MIDI_PITCHES - NOTES_PER_OCTAVE
     folded = np.select([pitch < 0, pitch >= MIDI_PITCHES],
-                       [pitch % NOTES_PER_OCTAVE, MIDI_PITCHES - NOTES_PER_OCTAVE + (pitch - MIDI_PITCHES) % NOTES_PER_OCTAVE],
-                       pitch)
+                       [pitch % NOTES_PER_OCTAVE, top_octave + (pitch - top_octave) % NOTES_PER_OCTAVE], pitch)
     return np.where(events >= 0, folded, events)
 
 
@@ -96,7 +96,7 @@ def note_range(codec):
 def melody_primer_events(quantized, start_step):
     """The primer's melody up to ``start_step`` and the step it starts at (one silent step if there is none)."""
     found = primer_melody(quantized)
-    events, first_step = found if found is not None else (np.zeros(0, dtype=np.int64), max(0, start_step - 1))
+    events, first_step = (np.zeros(0, dtype=np.int64), max(0, start_step - 1)) if found is None else found
     return set_melody_length(events, start_step - first_step), first_step
 
 

@@ -81,7 +81,7 @@ def chord_sequence(pitches, qpm):
 def polyphonic_sequence(events, start_step, qpm, steps_per_quarter, base=None):
     """A NoteSequence of closed polyphonic events starting at ``start_step``, over a copy of ``base`` if given."""
     pitches, starts, ends = notes_from_events(events)
-    num_steps = int((np.asarray(events)[:, 0] == STEP_END).sum())
+    num_steps = int(is_step_end(events).sum())
     return sequence_from_notes(pitches, starts + start_step, ends + start_step, qpm, steps_per_quarter,
                                total_steps=start_step + num_steps, base=base)
 
@@ -127,10 +127,10 @@ def generate_polyphony(continuer, config, quantized, primer_sequence, qpm, start
     """
     primer = primer_events(quantized)
     primer_steps = int(is_step_end(primer).sum())
-    seed = primer if condition_on_primer else np.array([[START, 0]])
+    read_first = primer if condition_on_primer else np.array([[START, 0]])
     inject = PrimerInjection(primer, primer_steps if condition_on_primer else 0) if inject_primer else None
-    total_steps = int(is_step_end(seed).sum()) + num_steps - start_step
-    rollout = continuer.rollout(seed, inject=inject, steps_of=is_step_end)
+    total_steps = int(is_step_end(read_first).sum()) + num_steps - start_step
+    rollout = continuer.rollout(read_first, inject=inject, steps_of=is_step_end)
     width = continuer.options.rows_per_output
     missing = total_steps - rollout.history.steps[::width]
     budget = MAX_EVENTS_PER_STEP * int(missing.max())

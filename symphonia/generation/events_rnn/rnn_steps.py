@@ -4,19 +4,24 @@ Generation alternates between the model (next-event logits for the whole
 batch) and numpy (sampling, decoding, the next inputs). The model side is a
 few compiled TensorFlow functions with fixed signatures, called as concrete
 functions, which skips most of ``tf.function``'s per-call argument matching
-(for a small model, as costly as the step itself): ``prime`` runs a whole
-primer for one sequence, ``step`` advances every row by one input,
+(for a small model, as costly as the step itself): ``step`` advances every
+row by one input, ``prime`` runs a long primer for one sequence in one call
+(a short one goes through ``step``, which costs less than compiling a loop),
 ``masked_step`` only some rows (polyphony's primer injection feeds some rows
-more inputs than others between two samples), ``take`` reorders or copies
-rows of the state. Each is traced on first use. The recurrent state stays in
-TensorFlow between calls (on the GPU when there is one); only inputs go in
-and logits come out.
+more inputs than others between two samples). Each is traced on first use.
+The recurrent state stays in TensorFlow between calls (on the GPU when there
+is one); only inputs go in and logits come out. Reordering rows of the state
+(beam search) is a plain gather per state tensor.
 """
 
 import functools
 
 import numpy as np
 import tensorflow as tf
+
+# Up to this many events a primer is fed one step at a time (about a millisecond each);
+# a longer one pays for compiling a loop over the whole primer (about half a second).
+MAX_STEPWISE_PRIMER = 256
 
 
 class RnnSteps:
@@ -57,20 +62,18 @@ class RnnSteps:
         return tf.function(masked_step).get_concrete_function(self._inputs_spec, self._state_spec,
                                                               tf.TensorSpec([None], tf.bool))
 
-    @functools.cached_property
-    def _take(self):
-        def take(states, rows):
-            return tf.nest.map_structure(lambda state: tf.gather(state, rows), states)
-
-        return tf.function(take).get_concrete_function(self._state_spec, tf.TensorSpec([None], tf.int64))
-
     def prime(self, inputs):
         """Runs one sequence's inputs ``[T, input_size]`` from the zero state.
 
-        Returns ``(logits [T, num_classes] numpy, state with one row)``.
+        Returns ``(logits of the last input [num_classes] numpy, state with one row)``.
         """
-        logits, states = self._prime(tf.constant(inputs, tf.float32))
-        return logits.numpy(), states
+        if len(inputs) > MAX_STEPWISE_PRIMER:
+            logits, states = self._prime(tf.constant(inputs, tf.float32))
+            return logits[-1].numpy(), states
+        states = self.model.initial_state(1)
+        for row in inputs:
+            logits, states = self.step(row[None], states)
+        return logits[0], states
 
     def step(self, inputs, states, active=None):
         """Feeds ``inputs [B, input_size]`` to every row, or only where ``active [B]``.
@@ -85,6 +88,8 @@ class RnnSteps:
             logits, states = self._masked_step(inputs, states, tf.constant(active))
         return logits.numpy(), states
 
-    def take(self, states, rows):
+    @staticmethod
+    def take(states, rows):
         """The state of rows ``rows`` (indices, repeats allowed)."""
-        return self._take(states, tf.constant(np.asarray(rows, dtype=np.int64)))
+        rows = tf.constant(np.asarray(rows, dtype=np.int64))
+        return tf.nest.map_structure(lambda state: tf.gather(state, rows), states)

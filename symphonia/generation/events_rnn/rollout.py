@@ -65,7 +65,7 @@ class EventsRollout:
         self.history.take(copies)
         self._inputs.take(copies)
         self._state = steps.take(state, copies)
-        self._logits = np.repeat(logits[-1:], rows, axis=0)
+        self._logits = np.repeat(logits[None], rows, axis=0)
         self._feeds = []  # (inputs [B, input_size], active [B] or None: all) not yet fed to the model
 
     @property

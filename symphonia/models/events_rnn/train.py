@@ -12,6 +12,7 @@ import os
 import keras
 import numpy as np
 
+from symphonia.codecs import get_codec
 from symphonia.data import input_pipeline
 from symphonia.models.events_rnn.metrics import add_perplexities, sequence_statistics
 from symphonia.models.events_rnn.model import EventsRnn
@@ -26,8 +27,6 @@ class EventsRnnTask:
     progress_tags = ("metrics/perplexity", "metrics/accuracy")
 
     def __init__(self, config):
-        from symphonia.codecs import get_codec
-
         self.config = config
         self.model = EventsRnn.from_events_config(config)
         self._class_steps = get_codec(config.encoding).label_steps(np.arange(config.num_classes))

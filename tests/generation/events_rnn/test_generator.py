@@ -51,6 +51,15 @@ def test_a_melody_keeps_its_primer_and_key_and_ends_at_num_steps():
         assert all(start >= 6 * step - 1e-9 for _, start, _ in notes(sequence)[3:])  # a note-off step first
 
 
+def test_a_melody_primer_on_several_instruments_primes_with_the_first():
+    primer = NoteSequence()
+    primer.tempos.add(qpm=120)
+    primer.notes.add(pitch=72, start_time=0.0, end_time=0.5, velocity=80, instrument=1)
+    primer.notes.add(pitch=60, start_time=0.5, end_time=1.0, velocity=80, instrument=0)
+    (sequence,) = untrained("basic_rnn").generate(primer, 16, seed=0)
+    assert notes(sequence)[0] == (60, 0.5, 1.0)  # the melody of instrument 0, from its bar at step 0
+
+
 def test_every_primer_note_counts_as_a_drum_and_hits_last_a_step():
     primer = NoteSequence()
     primer.tempos.add(qpm=120)

@@ -1,3 +1,5 @@
+import dataclasses
+import io
 import json
 import os
 
@@ -19,6 +21,7 @@ from symphonia.generation.events_rnn.melody import melody_sequence  # noqa: E402
 from symphonia.generation.options import GenerationOptions  # noqa: E402
 from symphonia.models.events_rnn.configs import get_config  # noqa: E402
 from symphonia.models.events_rnn.model import EventsRnn  # noqa: E402
+from symphonia.music.note_seq_modules import import_note_seq_module  # noqa: E402
 from tests.generation.events_rnn.models import write_run  # noqa: E402
 
 CONFIG = get_config("lookback_rnn").with_hparams("rnn_layer_sizes=[8,6],attn_length=3,batch_size=7")
@@ -60,9 +63,9 @@ def _bundle_file(tmp_path, data):
 
 
 def _tampered(model, **changes):
-    fields = dict(generator_id=CONFIG.name, description="", bundle_description="", config=CONFIG.to_dict(),
-                  weights={weight.path: weight.numpy() for weight in model.weights})
-    return Bundle(**{**fields, **changes})
+    bundle = Bundle(generator_id=CONFIG.name, description="", bundle_description="", config=CONFIG.to_dict(),
+                    weights={weight.path: weight.numpy() for weight in model.weights})
+    return dataclasses.replace(bundle, **changes)
 
 
 @pytest.mark.parametrize("make, message", [
@@ -88,14 +91,9 @@ def test_a_bundle_of_a_newer_version_or_with_pickled_weights_is_refused(tmp_path
     newer = data.replace(b'"version": 1', b'"version": 2')
     with pytest.raises(LoadError, match="unknown version"):
         load_bundle(_bundle_file(tmp_path, newer))
-    from symphonia.bundle import mag
-
-    message = mag._generator_pb2().GeneratorBundle.FromString(data)
-    pickled = np.array([{"code": "anything"}], dtype=object)
-    import io
-
+    message = import_note_seq_module("protobuf.generator_pb2").GeneratorBundle.FromString(data)
     buffer = io.BytesIO()
-    np.savez(buffer, **{"events_rnn/logits/bias": pickled})
+    np.savez(buffer, **{"events_rnn/logits/bias": np.array([{"code": "anything"}], dtype=object)})
     message.checkpoint_file[1] = buffer.getvalue()
     with pytest.raises(LoadError, match="is damaged: its weights cannot be read"):
         load_bundle(_bundle_file(tmp_path, message.SerializeToString()))
@@ -117,7 +115,10 @@ def test_a_checkpoint_without_its_config_or_of_another_shape_is_refused(tmp_path
         json.dump(CONFIG.with_hparams("rnn_layer_sizes=[5]").to_dict(), file)
     with pytest.raises(LoadError, match="does not hold the weights of its lookback_rnn configuration"):
         load_run_dir(run_dir)
-    with pytest.raises(LoadError, match="no complete checkpoint in"):
+    with pytest.raises(LoadError, match="holds no training run"):
         load_run_dir(str(tmp_path / "nothing"))
+    os.makedirs(tmp_path / "empty" / "train")
+    with pytest.raises(LoadError, match="no complete checkpoint in"):
+        load_run_dir(str(tmp_path / "empty"))
     with pytest.raises(LoadError, match="no checkpoint .*model.ckpt-9 "):
         load_checkpoint(os.path.join(run_dir, "train", "model.ckpt-9"))

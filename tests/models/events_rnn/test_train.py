@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-pytest.importorskip("tensorflow")
+tf = pytest.importorskip("tensorflow")
 
 from symphonia.models.events_rnn.configs import get_config  # noqa: E402
 from symphonia.models.events_rnn.train import evaluate_events_rnn, train_events_rnn  # noqa: E402
@@ -44,6 +44,8 @@ def test_training_resumes_at_the_step_it_stopped(tmp_path):
     assert train_events_rnn(TINY_MELODY, data, run_dir, num_training_steps=12, summary_frequency=3) == 12
     train_dir = os.path.join(run_dir, "train")
     assert [step for step, _ in complete_checkpoints(train_dir)] == [6, 12]
+    reader = tf.train.load_checkpoint(complete_checkpoints(train_dir)[-1][1])
+    assert reader.get_tensor("optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE") == 12  # Adam's state went on too
     assert sorted(read_scalars(train_dir)["loss"]) == [3, 6, 9, 12]  # each step trained once
     with pytest.raises(ConfigMismatchError, match="hparams.batch_size: 8 there, 4 here"):
         train_events_rnn(TINY_MELODY.with_hparams("batch_size=4"), data, run_dir, num_training_steps=13)
