@@ -8,10 +8,13 @@ dropped too).
 Files can come in several layouts, told apart by the feature lists of their
 first record; each layout has its own batch parser in :data:`LAYOUTS`:
 
-* ``dense``, Magenta's: ``inputs`` (one float vector per step) and ``labels``
-  (one int64 per step). Both Magenta's ``*_create_dataset`` and ours write it.
-* A compact layout storing class indices, rebuilt into the dense inputs here,
-  is planned; it adds its feature list names and parser to :data:`LAYOUTS`.
+* ``magenta``: ``inputs`` (one float vector per step) and ``labels`` (one
+  int64 per step). Both Magenta's ``*_create_dataset`` and ours write it.
+* ``compact`` (``*_create_dataset --layout=compact``): ``indices``, the codec's
+  compact int64 row per step, and ``labels``. The dense inputs are rebuilt from
+  the rows here, batch by batch, with the codec of the model's encoding
+  (vectorised numpy), so the files stay small and training sees the very same
+  inputs.
 
 The checks that need no TensorFlow (files exist, hold records) run first, so a
 command fails on a bad path at once.
@@ -40,9 +43,9 @@ class Layout:
     feature_lists : frozenset of str
         The feature list names its records hold, exactly.
     input_size : callable
-        ``input_size(sequence_example) -> int``, the model input width the records are made for.
+        ``input_size(sequence_example, codec) -> int``, the model input width the records are made for.
     parse_batch : callable
-        ``parse_batch(serialized [B], input_size) -> {"inputs", "labels", "lengths"}`` in TensorFlow.
+        ``parse_batch(serialized [B], input_size, codec) -> {"inputs", "labels", "lengths"}`` in TensorFlow.
     """
 
     feature_lists: frozenset[str]
@@ -50,11 +53,11 @@ class Layout:
     parse_batch: Callable
 
 
-def _dense_input_size(example):
+def _dense_input_size(example, codec):
     return len(example.feature_lists.feature_list["inputs"].feature[0].float_list.value)
 
 
-def _parse_dense_batch(serialized, input_size):
+def _parse_dense_batch(serialized, input_size, codec):
     import tensorflow as tf
 
     _, sequences, lengths = tf.io.parse_sequence_example(serialized, sequence_features={
@@ -63,7 +66,38 @@ def _parse_dense_batch(serialized, input_size):
     return {"inputs": sequences["inputs"], "labels": sequences["labels"], "lengths": lengths["inputs"]}
 
 
-LAYOUTS = {"dense": Layout(frozenset({"inputs", "labels"}), _dense_input_size, _parse_dense_batch)}
+def _compact_input_size(example, codec):
+    if codec is None:
+        raise DatasetError("compact-layout records need the model's encoding to rebuild their inputs")
+    width = len(example.feature_lists.feature_list["indices"].feature[0].int64_list.value)
+    if width != codec.index_size:
+        raise DatasetError(f"records hold compact rows of {width} values, the {codec.name} encoding uses "
+                           f"{codec.index_size}")
+    return codec.input_size
+
+
+def _parse_compact_batch(serialized, input_size, codec):
+    import tensorflow as tf
+
+    _, sequences, lengths = tf.io.parse_sequence_example(serialized, sequence_features={
+        "indices": tf.io.FixedLenSequenceFeature([codec.index_size], dtype=tf.int64),
+        "labels": tf.io.FixedLenSequenceFeature([], dtype=tf.int64)})
+    inputs = tf.numpy_function(codec.inputs_from_indices, [sequences["indices"]], tf.float32, stateful=False)
+    inputs.set_shape([None, None, input_size])
+    return {"inputs": inputs, "labels": sequences["labels"], "lengths": lengths["indices"]}
+
+
+LAYOUTS = {
+    "magenta": Layout(frozenset({"inputs", "labels"}), _dense_input_size, _parse_dense_batch),
+    "compact": Layout(frozenset({"indices", "labels"}), _compact_input_size, _parse_compact_batch),
+}
+
+
+def _codec(encoding):
+    if encoding is None:
+        return None
+    from symphonia.codecs import get_codec
+    return get_codec(encoding)
 
 
 def find_files(pattern):
@@ -95,8 +129,10 @@ def first_record(paths):
                        else f"none of the {len(paths)} files {paths[0]}, ... holds a record")
 
 
-def check_records(paths, input_size):
+def check_records(paths, input_size, encoding=None):
     """The layout of ``paths``, after checking their records fit a model of ``input_size``.
+
+    ``encoding`` (the codec name) is needed for compact-layout records.
 
     Raises
     ------
@@ -109,7 +145,7 @@ def check_records(paths, input_size):
     names = frozenset(example.feature_lists.feature_list)
     for name, layout in LAYOUTS.items():
         if names == layout.feature_lists:
-            found = layout.input_size(example)
+            found = layout.input_size(example, _codec(encoding))
             if found != input_size:
                 raise DatasetError(f"{paths[0]}: records have inputs of size {found}, the model takes {input_size} "
                                    f"(was the dataset made for another config?)")
@@ -119,7 +155,7 @@ def check_records(paths, input_size):
                        f"not a layout this version reads ({known})")
 
 
-def padded_batches(paths, batch_size, input_size, *, shuffle=False, seed=0, repeat=False):
+def padded_batches(paths, batch_size, input_size, *, encoding=None, shuffle=False, seed=0, repeat=False):
     """A ``tf.data.Dataset`` of padded batches from the SequenceExample files ``paths``.
 
     Parameters
@@ -127,6 +163,8 @@ def padded_batches(paths, batch_size, input_size, *, shuffle=False, seed=0, repe
     paths : list of str
         Checked with :func:`check_records` first.
     batch_size, input_size : int
+    encoding : str, optional
+        The model's codec name; needed for compact-layout records.
     shuffle : bool
         Shuffle the order of files and records (within a buffer of
         :data:`SHUFFLE_BUFFER` records), differently each pass, from ``seed``.
@@ -135,7 +173,8 @@ def padded_batches(paths, batch_size, input_size, *, shuffle=False, seed=0, repe
     """
     import tensorflow as tf
 
-    layout = LAYOUTS[check_records(paths, input_size)]
+    layout = LAYOUTS[check_records(paths, input_size, encoding)]
+    codec = _codec(encoding)
     files = tf.data.Dataset.from_tensor_slices(paths)
     if shuffle:
         files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
@@ -145,6 +184,6 @@ def padded_batches(paths, batch_size, input_size, *, shuffle=False, seed=0, repe
     if repeat:
         records = records.repeat()
     batches = records.batch(batch_size, drop_remainder=True)
-    batches = batches.map(lambda serialized: layout.parse_batch(serialized, input_size),
+    batches = batches.map(lambda serialized: layout.parse_batch(serialized, input_size, codec),
                           num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return batches.prefetch(tf.data.AUTOTUNE)

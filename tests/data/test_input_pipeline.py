@@ -71,4 +71,38 @@ def test_records_of_an_unknown_layout_are_refused(tmp_path):
         writer.write(sequence_example({"indices": float_feature_list(np.zeros((2, 1)))}))
     with pytest.raises(DatasetError, match="feature lists indices, not a layout this version reads"):
         input_pipeline.check_records([path], 3)
-    assert input_pipeline.check_records([_write(tmp_path / "a.tfrecord", [1])], 3) == "dense"
+    assert input_pipeline.check_records([_write(tmp_path / "a.tfrecord", [1])], 3) == "magenta"
+
+
+def test_compact_and_magenta_layouts_give_the_same_batches(tmp_path):
+    from pathlib import Path
+
+    from symphonia.data.create_dataset import create_dataset
+    from symphonia.data.recipes import get_recipe
+
+    source = Path(__file__).parent.parent / "fixtures" / "magenta_bach2_notesequences.tfrecord"
+    files = {}
+    for layout in ("magenta", "compact"):
+        summary = create_dataset(get_recipe("attention_rnn", layout), str(source), str(tmp_path / layout),
+                                 eval_ratio=0, num_workers=0)
+        files[layout] = summary.paths["training"]
+    assert input_pipeline.check_records([files["compact"]], 74, "attention_rnn") == "compact"
+    dense = next(iter(input_pipeline.padded_batches([files["magenta"]], 3, 74)))
+    compact = next(iter(input_pipeline.padded_batches([files["compact"]], 3, 74, encoding="attention_rnn")))
+    for key in ("inputs", "labels", "lengths"):
+        np.testing.assert_array_equal(compact[key].numpy(), dense[key].numpy())
+
+
+def test_compact_records_need_the_encoding_that_made_them(tmp_path):
+    from pathlib import Path
+
+    from symphonia.data.create_dataset import create_dataset
+    from symphonia.data.recipes import get_recipe
+
+    source = Path(__file__).parent.parent / "fixtures" / "magenta_bach2_notesequences.tfrecord"
+    summary = create_dataset(get_recipe("lookback_rnn", "compact"), str(source), str(tmp_path), eval_ratio=0,
+                             num_workers=0)
+    with pytest.raises(input_pipeline.DatasetError, match="encoding"):
+        input_pipeline.check_records([summary.paths["training"]], 121)
+    with pytest.raises(input_pipeline.DatasetError, match="compact rows of 6 values"):
+        input_pipeline.check_records([summary.paths["training"]], 74, "attention_rnn")

@@ -55,13 +55,14 @@ def train_events_rnn(config, sequence_example_file, run_dir, *, num_training_ste
     configuration, TrainingError when the loss diverges.
     """
     paths = input_pipeline.find_files(sequence_example_file)
-    input_pipeline.check_records(paths, config.input_size)
+    input_pipeline.check_records(paths, config.input_size, config.encoding)
     keras.utils.set_random_seed(seed)
     task = EventsRnnTask(config)
 
     def make_dataset(first_step):
-        return input_pipeline.padded_batches(paths, config.hparams.batch_size, config.input_size, shuffle=True,
-                                             seed=seed + first_step, repeat=True)
+        return input_pipeline.padded_batches(paths, config.hparams.batch_size, config.input_size,
+                                             encoding=config.encoding, shuffle=True, seed=seed + first_step,
+                                             repeat=True)
 
     return train(task, make_dataset, os.path.join(run_dir, "train"), make_optimizer(config.hparams),
                  config.to_dict(), num_steps=num_training_steps, summary_frequency=summary_frequency,
@@ -78,7 +79,7 @@ def evaluate_events_rnn(config, sequence_example_file, run_dir, *, num_eval_exam
     evaluated.
     """
     paths = input_pipeline.find_files(sequence_example_file)
-    input_pipeline.check_records(paths, config.input_size)
+    input_pipeline.check_records(paths, config.input_size, config.encoding)
     batch_size = config.hparams.batch_size
     num_examples = num_eval_examples or input_pipeline.count_records(paths)
     num_batches = num_examples // batch_size
@@ -90,7 +91,8 @@ def evaluate_events_rnn(config, sequence_example_file, run_dir, *, num_eval_exam
     task = EventsRnnTask(config)
 
     def make_dataset():
-        return input_pipeline.padded_batches(paths, batch_size, config.input_size).take(num_batches)
+        return input_pipeline.padded_batches(paths, batch_size, config.input_size,
+                                             encoding=config.encoding).take(num_batches)
 
     return evaluate_checkpoints(task, make_dataset, train_dir, os.path.join(run_dir, "eval"),
                                 last_step=num_training_steps, poll_secs=poll_secs, timeout_secs=timeout_secs)
