@@ -11,11 +11,11 @@ renamed over the target only when the writer is closed without error, so an
 interrupted run never leaves a half-written file under the final name.
 """
 
-import os
 import struct
-import tempfile
 
 import google_crc32c
+
+from symphonia.atomic import AtomicFile
 
 _LENGTH = struct.Struct("<Q")
 _CRC = struct.Struct("<I")
@@ -37,55 +37,26 @@ def encode_record(data):
     return b"".join((length, _CRC.pack(_masked_crc(length)), data, _CRC.pack(_masked_crc(data))))
 
 
-class AtomicRecordWriter:
+class AtomicRecordWriter(AtomicFile):
     """Writes records to a temporary file and renames it to ``path`` on success.
 
     Use as a context manager; leaving the block with an exception (or calling
-    :meth:`abort`) removes the temporary file and leaves ``path`` untouched.
+    :meth:`abort`) removes the temporary file and leaves ``path`` untouched;
+    :meth:`close` (or leaving the block normally) publishes the file.
     """
 
     def __init__(self, path):
-        self.path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(directory, exist_ok=True)
-        handle, self._temp_path = tempfile.mkstemp(
-            prefix=f".{os.path.basename(self.path)}.", suffix=".partial", dir=directory)
-        self._file = os.fdopen(handle, "wb")
+        super().__init__(path)
         self.count = 0
-        self.finished = False
 
     def write(self, data):
         """Appends one record (``bytes``)."""
-        self._file.write(encode_record(data))
+        super().write(encode_record(data))
         self.count += 1
 
     def close(self):
         """Flushes to disk and moves the file under its final name."""
-        if self.finished:
-            return
-        self.finished = True
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.replace(self._temp_path, self.path)
-
-    def abort(self):
-        """Discards everything written; the final path is not touched."""
-        if self.finished:
-            return
-        self.finished = True
-        self._file.close()
-        if os.path.exists(self._temp_path):
-            os.remove(self._temp_path)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, traceback):
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
+        self.commit()
 
 
 def read_records(path):

@@ -63,3 +63,11 @@ def test_damaged_files_are_reported_with_the_record_number(tmp_path, damage):
     path.write_bytes(bytes(data))
     with pytest.raises(CorruptRecordError, match="record 1"):
         list(read_records(path))
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    path = tmp_path / "out.tfrecord"
+    _write(path, [b"x"])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

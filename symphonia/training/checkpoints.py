@@ -24,9 +24,10 @@ import json
 import os
 import re
 import shutil
-import tempfile
 
 import tensorflow as tf
+
+from symphonia.atomic import write_bytes_atomically
 
 CONFIG_FILE = "config.json"
 CHECKPOINT_NAME = "model.ckpt"
@@ -130,16 +131,6 @@ def _differences(stored, new, prefix=""):
 
 
 def write_json_atomically(path, data):
-    """Writes ``data`` as JSON to a temporary file beside ``path``, then renames it over ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp_path = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".partial", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, indent=2, sort_keys=True)
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_path, path)
-    except BaseException:
-        os.remove(temp_path)
-        raise
+    """Writes ``data`` as JSON, replacing ``path`` in one step."""
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    write_bytes_atomically(path, text.encode("utf-8"))
