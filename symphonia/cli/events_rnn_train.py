@@ -1,7 +1,7 @@
 """What melody_rnn_train, drums_rnn_train and polyphony_rnn_train share: flags and main.
 
-Each script calls :func:`define_flags` with its family and default config at
-import, and :func:`run` from its console entry point. Magenta's flags keep
+The console scripts are the functions ``melody_rnn``, ``drums_rnn`` and
+``polyphony_rnn`` at the end of this module. Magenta's flags keep
 their names and defaults; beyond them come ``--seed``,
 ``--save_checkpoint_secs`` and ``--eval_timeout_secs``.
 
@@ -85,6 +85,13 @@ def main(family):
     return 0
 
 
-def run(family):
-    """The console entry point of ``family``'s training script."""
-    run_command(lambda argv: main(family))
+def _script(family, default_config):
+    def script():
+        define_flags(family, default_config)
+        run_command(lambda argv: main(family))
+    return script
+
+
+melody_rnn = _script("melody_rnn", None)
+drums_rnn = _script("drums_rnn", "drum_kit")
+polyphony_rnn = _script("polyphony_rnn", "polyphony")

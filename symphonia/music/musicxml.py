@@ -71,6 +71,7 @@ _CHORD_ALTERS = {-2: "bb", -1: "b", 0: "", 1: "#", 2: "##"}
 _NOTE, _BACKUP, _FORWARD, _ATTRIBUTES, _DIRECTION, _HARMONY = range(6)
 _ELEMENT_RECORDS = {"attributes": _ATTRIBUTES, "direction": _DIRECTION, "harmony": _HARMONY}
 _MOVES = {"backup": _BACKUP, "forward": _FORWARD}
+_MEASURE_CHILDREN = {"note", *_MOVES, *_ELEMENT_RECORDS}  # the children of a measure note-seq reads
 
 
 def musicxml_file_to_note_sequence(path):
@@ -192,16 +193,19 @@ class _TreeSource:
 
 def _element_records(measure):
     """The records of a ``<measure>`` element's children."""
-    records = []
-    for child in measure:
-        tag = child.tag
-        if tag == "note":
-            records.append(_note_from_element(child))
-        elif tag in _MOVES:
-            records.append((_MOVES[tag], int(child.find("duration").text)))
-        elif tag in _ELEMENT_RECORDS:
-            records.append((_ELEMENT_RECORDS[tag], child))
-    return records
+    return [record for record in map(_child_record, measure) if record is not None]
+
+
+def _child_record(child):
+    """The record of one child element of a measure, None for one note-seq ignores."""
+    tag = child.tag
+    if tag == "note":
+        return _note_from_element(child)
+    if tag in _MOVES:
+        return _MOVES[tag], int(child.find("duration").text)
+    if tag in _ELEMENT_RECORDS:
+        return _ELEMENT_RECORDS[tag], child
+    return None
 
 
 def _note_from_element(note):
@@ -399,21 +403,35 @@ class _FastSource:
 
     def _read(self, text, start, end):
         """Sorts the tokens between ``start`` and ``end`` (the root's content,
-        up to its last tag) into the part list and the parts' measures."""
+        up to its last tag) into the part list and the parts' measures.
+
+        Elements that need ElementTree are parsed together at the end, which
+        is much cheaper than one parser each; until then their records are
+        None in the measures' lists.
+        """
         depth = 0  # 0: in the root, 1: in a part, 2: in a measure
         measures = records = None
         known_note = _NOTE_RECORDS.get
+        # Element texts to parse, and for each where its record goes: (records,
+        # index), or (None, None) for the part list.
+        fragments, places = [], []
         for token in _TOKEN.findall(text, start, end):
             if token[_STEP] or token[_REST]:
                 if depth == 2:
                     records.append(known_note(token) or _new_note(token))
             elif token[_OTHER]:
-                if depth == 2:
-                    record = _record(token[_OTHER_NAME], token[_OTHER])
-                    if record is not None:
-                        records.append(record)
-                elif depth == 0 and token[_OTHER_NAME] == "part-list" and self.part_list is None:
-                    self.part_list = ET.fromstring(token[_OTHER])
+                name = token[_OTHER_NAME]
+                if depth == 2 and name in _MEASURE_CHILDREN:
+                    move = name in _MOVES and _MOVE.fullmatch(token[_OTHER])
+                    if move:
+                        records.append((_MOVES[name], int(move["duration"])))
+                    elif name != "direction" or "<sound" in token[_OTHER]:  # else it changes nothing
+                        places.append((records, len(records)))
+                        records.append(None)
+                        fragments.append(token[_OTHER])
+                elif depth == 0 and name == "part-list" and (None, None) not in places:
+                    places.append((None, None))
+                    fragments.append(token[_OTHER])
             elif token[_OPEN] == "part" and depth == 0:
                 measures = []
                 self.parts.append((_part_id(token[_ATTRIBUTES_TEXT]), measures))
@@ -428,22 +446,19 @@ class _FastSource:
                 raise _Unusual  # a part or measure where note-seq does not look for one, or junk
         if depth != 0:
             raise _Unusual
+        if fragments:
+            self._parse_fragments(fragments, places)
 
-
-def _record(name, text):
-    """The record of a measure child other than a usual note, from its text."""
-    if name in _MOVES:
-        move = _MOVE.fullmatch(text)
-        if move is not None:
-            return _MOVES[name], int(move["duration"])
-        return _MOVES[name], int(ET.fromstring(text).find("duration").text)
-    if name == "note":
-        return _note_from_element(ET.fromstring(text))
-    if name == "direction" and "<sound" not in text:
-        return None  # only a <sound> child can change anything
-    if name in _ELEMENT_RECORDS:
-        return _ELEMENT_RECORDS[name], ET.fromstring(text)
-    return None
+    def _parse_fragments(self, fragments, places):
+        """Parses the collected elements and puts their records in place."""
+        elements = ET.fromstring("<fragments>" + "".join(fragments) + "</fragments>")
+        for (records, index), element in zip(places, elements):
+            if records is None:
+                self.part_list = element
+            else:
+                records[index] = _child_record(element)
+        for records in {id(records): records for records, _ in places if records is not None}.values():
+            records[:] = [record for record in records if record is not None]
 
 
 # Note records by the token of the note pattern: notes repeat a lot.
@@ -618,7 +633,7 @@ class _Score:
                         raise TypeError("a sounding note without pitch")
                     head = heads[record] = _note_head(
                         (pitch + transpose, velocity, ratio, self.channel, self.program, self.part, voice))
-                start_time = 0.0 if when < 0 else float(when)
+                start_time = 0 if when < 0 else when  # an int 0 adds and packs as 0.0 would
                 wire.append(head)
                 wire.append(_TIMES(0x19, start_time, 0x21, start_time + seconds))
         self.time, self.previous = time, (previous_duration, previous_when)
@@ -741,18 +756,17 @@ class _Score:
         whole = self.divisions * 4
         if whole == 0:
             raise ZeroDivisionError("zero divisions")
-        fraction = _reduced(length, whole)
         measure_signature = self.measure_time_signature
         if self.time_signature is None:
-            measure_signature = self.time_signature = (*fraction, 0)
+            measure_signature = self.time_signature = (*_reduced(length, whole), 0)
         else:
             numerator, denominator, _ = self.time_signature
             if denominator == 0:
                 raise ZeroDivisionError("time signature with zero beat type")
             pickup = length < numerator
-            if length == whole and not pickup:
-                fraction = denominator, denominator
             if pickup or (measure_signature is None and length * denominator != numerator * whole):
+                # a whole measure keeps the beat unit of the signature in force
+                fraction = (denominator, denominator) if length == whole and not pickup else _reduced(length, whole)
                 measure_signature = self.time_signature = (*fraction, start)
         if measure_signature is not None:
             _add_new(self.time_signatures, measure_signature)
