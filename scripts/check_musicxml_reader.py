@@ -54,7 +54,7 @@ def _read_all(reader, paths):
     for path in paths:
         try:
             results.append(reader(path))
-        except Exception as error:  # note_seq fails on bad scores with all kinds of errors
+        except Exception as error:  # noqa: BLE001 -- note_seq fails on bad scores with all kinds of errors
             results.append(error)
     return results, time.process_time() - started
 

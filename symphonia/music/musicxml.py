@@ -6,22 +6,27 @@ NoteSequence (equal serializations), and where it fails we raise
 :class:`MusicReadError`.  Its quirks are therefore kept on purpose: key modes
 are always major, a measure shorter than the time signature becomes a "pickup"
 time signature, grace notes sit at time zero, tempos come from the first part
-only, and times are accumulated in floating point in the same order.
+only, state such as the tempo carries over from one part to the next, and
+times are accumulated in floating point in the same order.
 
 note-seq spends most of its time building an ElementTree and one Python object
 per note.  Here a file is read in one of two ways:
 
 * the fast path checks that the document is well-formed with a bare expat pass
-  (no Python callbacks), then walks it with regular expressions.  Each note is
-  matched whole by one pattern that accepts the usual shape of a ``<note>``;
-  the rare element it does not understand is cut out and parsed on its own with
-  ElementTree, which gives the same element as a full parse would.
+  (no Python callbacks), then cuts it with one regular expression into the
+  tokens the reader needs: each note of the usual shape whole, with the texts
+  note-seq reads captured; the start and end tags of parts and measures; any
+  other element whole.  The few elements it has to understand otherwise (part
+  list, attributes, tempo directions, chord symbols, notes of odd shapes) are
+  parsed with ElementTree, which gives the same elements as a full parse.
 * anything the fast path is not sure about (CDATA, a DTD internal subset,
-  undeclared entities, another encoding, unusual nesting, a malformed file)
-  sends the whole file through ElementTree instead.
+  undeclared entities, another encoding, namespaces, unusual nesting, a
+  malformed file) sends the whole file through ElementTree instead.
 
 Both paths turn the document into the same records, which one interpreter
-(:class:`_Score`) turns into the sequence.
+(:class:`_Score`) plays into the sequence.  Notes, elements and wire encodings
+repeat a lot within and across scores, so what is derived from them purely is
+kept in bounded module-level caches.
 """
 
 import math
@@ -72,6 +77,12 @@ _NOTE, _BACKUP, _FORWARD, _ATTRIBUTES, _DIRECTION, _HARMONY = range(6)
 _ELEMENT_RECORDS = {"attributes": _ATTRIBUTES, "direction": _DIRECTION, "harmony": _HARMONY}
 _MOVES = {"backup": _BACKUP, "forward": _FORWARD}
 _MEASURE_CHILDREN = {"note", *_MOVES, *_ELEMENT_RECORDS}  # the children of a measure note-seq reads
+
+# Bounds of the module-level caches: entries of each, contexts of the replay
+# caches and entries in each context, and the size of an element worth keeping.
+_CACHE_LIMIT = 50_000
+_CONTEXTS_LIMIT, _CONTEXT_LIMIT = 64, 2048
+_FRAGMENT_LIMIT = 8192
 
 
 def musicxml_file_to_note_sequence(path):
@@ -310,72 +321,85 @@ class _Unusual(Exception):
     """The fast path cannot vouch for this document: use ElementTree."""
 
 
+def _bytes_pattern(pattern):
+    """The fast path reads the document's UTF-8 bytes: half the memory of a
+    str holding one character beyond Latin-1, and no decoding but of the few
+    texts it keeps."""
+    return re.compile(pattern.encode("ascii"))
+
+
 _ATTRS = r"""(?:\s++[^\s=/>]++\s*+=\s*+(?:"[^"]*+"|'[^']*+'))*+\s*+"""
 # Tags note-seq reads among a <note>'s children, and <note> itself.
 _NOTE_TAGS = r"(?:chord|duration|pitch|rest|voice|dot|type|time-modification|unpitched|note)"
 
 
+# A comment or processing instruction, which may hold anything, tags too.
+_HIDDEN = r"<!--[^-]*+(?:-(?!->)[^-]*+)*+-->|<\?[^?]*+(?:\?(?!>)[^?]*+)*+\?>"
+
+
 def _element(group):
     """Pattern of one whole element, its name captured in ``group``.
 
-    The content may not hold an element of the same name (so the first end tag
-    of that name is the element's own), a comment or a processing instruction.
+    The content may not hold an element of the same name, so the first end tag
+    of that name (outside comments) is the element's own.
     """
-    return (rf"<(?P<{group}>[^\s/>!?]++){_ATTRS}"
-            rf"(?:/>|>[^<]*+(?:<(?![!?]|/?(?P={group})[\s/>])[^<]*+)*+</(?P={group})\s*+>)")
+    return (rf"<(?P<{group}>[^\s/>!?]++){_ATTRS}(?:/>|>[^<]*+"
+            rf"(?:(?:{_HIDDEN}|<(?![!?]|/?(?P={group})[\s/>]))[^<]*+)*+</(?P={group})\s*+>)")
 
 
-def _leaf(tag, group, empty=False):
-    """An element with plain text only: no markup, no entity, no quote or ``>``
-    (which keeps a ``>`` inside an attribute value from faking the tag's end).
-    Its text must not be empty unless ``empty``: ElementTree would give None."""
-    return rf"""<{tag}{_ATTRS}>(?P<{group}>[^<&"'>]{"*+" if empty else "++"})</{tag}\s*+>"""
+def _leaf(tag, group, empty=False, attributes=""):
+    """An element with plain text only (no markup, no entity reference).
+
+    Its text must not be empty unless ``empty``: ElementTree would give None.
+    """
+    return rf"<{tag}{attributes}>(?P<{group}>[^<&]{'*+' if empty else '++'})</{tag}>"
 
 
 # A <note> of the usual shape: the children note-seq reads in schema order,
-# each with plain text, with only the common ignored children (grace, cue, tie,
-# instrument, accidental) among them.  After them comes anything without a tag
-# note-seq reads, at any depth.  Any other <note> does not match.
+# each with plain text (and, but for <type>, without attributes), with only
+# the common ignored children (grace, cue, tie, instrument, accidental) among
+# them.  After them comes anything without a tag note-seq reads, at any depth.
+# Any other <note> does not match; the pattern is lean because it is the
+# reader's hot spot.
 _NOTE = (
     rf"<note{_ATTRS}>[^<]*+(?:<(?:grace|cue){_ATTRS}/>[^<]*+)?"
-    rf"(?:(?P<chord><chord{_ATTRS}/>)[^<]*+)?"
-    rf"(?:<pitch{_ATTRS}>[^<]*+{_leaf('step', 'step')}[^<]*+(?:{_leaf('alter', 'alter', empty=True)}[^<]*+)?"
-    rf"{_leaf('octave', 'octave')}[^<]*+</pitch\s*+>"
+    rf"(?:(?P<chord><chord\s*+/>)[^<]*+)?"
+    rf"(?:<pitch>[^<]*+{_leaf('step', 'step')}[^<]*+(?:{_leaf('alter', 'alter', empty=True)}[^<]*+)?"
+    rf"{_leaf('octave', 'octave')}[^<]*+</pitch>"
     rf"|(?P<rest><rest{_ATTRS}(?:/>|>[^<]*+(?:<(?![!?]|/?rest[\s/>])[^<]*+)*+</rest\s*+>)))[^<]*+"
     rf"(?:{_leaf('duration', 'duration')}[^<]*+)?"
     rf"(?:<(?:tie|instrument){_ATTRS}/>[^<]*+)*+"
     rf"(?:{_leaf('voice', 'voice')}[^<]*+)?"
-    rf"(?:{_leaf('type', 'type')}[^<]*+)?"
+    rf"(?:{_leaf('type', 'type', attributes=_ATTRS)}[^<]*+)?"
     rf"(?P<dots>(?:<dot{_ATTRS}/>[^<]*+)*+)"
-    rf"(?:<accidental{_ATTRS}>[^<]*+</accidental\s*+>[^<]*+)?"
-    rf"(?:<time-modification{_ATTRS}>[^<]*+{_leaf('actual-notes', 'actual')}[^<]*+"
-    rf"{_leaf('normal-notes', 'normal')}(?:[^<]++|{_element('tuplet_child')})*+</time-modification\s*+>)?"
-    rf"(?:[^<]++|<(?![!?]|{_NOTE_TAGS}[\s/>]|/note\s*>))*+</note\s*+>")
-# The document below the root, cut at the depth the reader needs: a usual
-# note, the start or end tag of a part or measure, a comment or processing
-# instruction, any other whole element, or junk (never, in a well-formed document whose elements nest as
-# these patterns expect).
-_TOKEN = re.compile(
-    rf"[^<]*+(?:{_NOTE}"
+    rf"(?:<accidental{_ATTRS}>[^<]*+</accidental>[^<]*+)?"
+    rf"(?:<time-modification>[^<]*+{_leaf('actual-notes', 'actual')}[^<]*+"
+    rf"{_leaf('normal-notes', 'normal')}(?:[^<]++|{_element('tuplet_child')})*+</time-modification>)?"
+    rf"[^<]*+(?:<(?![!?]|{_NOTE_TAGS}[\s/>]|/note\s*>)[^<]*+)*+</note\s*+>")
+# The document below the root, cut at the depth the reader needs: after any
+# text, comments and processing instructions, a usual note, the start or end
+# tag of a part or measure, any other whole element, junk (never, in a
+# well-formed document whose elements nest as these patterns expect), or the
+# end (so that trailing text is not tried again at each of its characters).
+_TOKEN = _bytes_pattern(
+    rf"(?:[^<]++|{_HIDDEN})*+(?:{_NOTE}"
     rf"|<(?P<open>part|measure)(?=[\s/>])(?P<attributes>{_ATTRS})(?P<empty>/?)>"
     rf"|</(?P<close>part|measure)\s*+>"
-    rf"|<!--[\s\S]*?-->|<\?[\s\S]*?\?>"
     rf"|(?P<other>{_element('name')})"
-    rf"|(?P<junk>[\s\S]))")
+    rf"|(?P<junk>[\s\S])|\Z)")
 _STEP, _REST, _OPEN, _ATTRIBUTES_TEXT, _EMPTY, _CLOSE, _OTHER, _OTHER_NAME, _JUNK = (
     _TOKEN.groupindex[name] - 1
     for name in ("step", "rest", "open", "attributes", "empty", "close", "other", "name", "junk"))
 _NOTE_FIELDS = _TOKEN.groupindex["normal"]  # chord ... normal, as _note_from_fields takes them
-_MOVE = re.compile(
+_MOVE = _bytes_pattern(
     rf"<(backup|forward){_ATTRS}>[^<]*+{_leaf('duration', 'duration')}(?:[^<]++|{_element('name')})*+</\1\s*+>")
 # What may come before the root element, and the root's start tag.
-_PROLOG = re.compile(
-    rf"""(?:\s++|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^>\["']++|"[^"]*+"|'[^']*+')*+>)*+"""
+_PROLOG = _bytes_pattern(
+    rf"""(?:\s++|{_HIDDEN}|<!DOCTYPE(?:[^>\["']++|"[^"]*+"|'[^']*+')*+>)*+"""
     rf"<([^\s/>!?]++){_ATTRS}(/?)>")
-_END_TAG = re.compile(r"</([^\s/>]++)\s*+>\s*+")
 _ATTRIBUTE = re.compile(r"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ENCODING = re.compile(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
-_UNDEFINED_ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_ENCODING = _bytes_pattern(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+_UNDEFINED_ENTITY = _bytes_pattern(r"&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 
 
 class _FastSource:
@@ -388,22 +412,20 @@ class _FastSource:
     """
 
     def __init__(self, data):
-        text = _checked_text(data)
+        text = _checked_bytes(data)
         root = _PROLOG.match(text)
         if root is None:
             raise _Unusual
         self.part_list = None
         self.parts = []
         if not root[2]:
-            end = text.rfind("<")
-            end_tag = _END_TAG.fullmatch(text, end)
-            if end_tag is None or end_tag[1] != root[1]:
-                raise _Unusual  # something (a comment?) after the root
-            self._read(text, root.end(), max(text.rfind(">", 0, end) + 1, root.end()))
+            # The root's end tag is the last tag (else, as with a comment after
+            # the root, that end tag becomes junk).
+            self._read(text, root.end(), text.rfind(b"<"))
 
     def _read(self, text, start, end):
-        """Sorts the tokens between ``start`` and ``end`` (the root's content,
-        up to its last tag) into the part list and the parts' measures.
+        """Sorts the tokens between ``start`` and ``end`` (the root's content)
+        into the part list and the parts' measures.
 
         Elements that need ElementTree are parsed together at the end, which
         is much cheaper than one parser each; until then their records are
@@ -420,56 +442,70 @@ class _FastSource:
                 if depth == 2:
                     records.append(known_note(token) or _new_note(token))
             elif token[_OTHER]:
-                name = token[_OTHER_NAME]
+                name = token[_OTHER_NAME].decode()
                 if depth == 2 and name in _MEASURE_CHILDREN:
                     move = name in _MOVES and _MOVE.fullmatch(token[_OTHER])
                     if move:
-                        records.append((_MOVES[name], int(move["duration"])))
-                    elif name != "direction" or "<sound" in token[_OTHER]:  # else it changes nothing
+                        records.append((_MOVES[name], int(move["duration"].decode())))
+                    elif name != "direction" or b"<sound" in token[_OTHER]:  # else it changes nothing
                         places.append((records, len(records)))
                         records.append(None)
                         fragments.append(token[_OTHER])
                 elif depth == 0 and name == "part-list" and (None, None) not in places:
                     places.append((None, None))
                     fragments.append(token[_OTHER])
-            elif token[_OPEN] == "part" and depth == 0:
+            elif token[_OPEN] == b"part" and depth == 0:
                 measures = []
-                self.parts.append((_part_id(token[_ATTRIBUTES_TEXT]), measures))
+                self.parts.append((_part_id(token[_ATTRIBUTES_TEXT].decode()), measures))
                 depth = 0 if token[_EMPTY] else 1
-            elif token[_OPEN] == "measure" and depth == 1:
+            elif token[_OPEN] == b"measure" and depth == 1:
                 records = []
                 measures.append(records)
                 depth = 1 if token[_EMPTY] else 2
-            elif token[_CLOSE] == "measure" and depth == 2 or token[_CLOSE] == "part" and depth == 1:
-                depth -= 1
-            elif token[_OPEN] or token[_CLOSE] or token[_JUNK]:
+            elif token[_CLOSE]:
+                depth -= 1  # a well-formed document closes the innermost one
+            elif token[_OPEN] or token[_JUNK]:
                 raise _Unusual  # a part or measure where note-seq does not look for one, or junk
-        if depth != 0:
-            raise _Unusual
         if fragments:
             self._parse_fragments(fragments, places)
 
     def _parse_fragments(self, fragments, places):
-        """Parses the collected elements and puts their records in place."""
-        elements = ET.fromstring("<fragments>" + "".join(fragments) + "</fragments>")
-        for (records, index), element in zip(places, elements):
+        """Parses the collected elements and puts their records in place.
+
+        The same elements come back again and again (the attributes of every
+        part, the part list of similar scores), so parsed ones are kept.
+        """
+        elements = {fragment: _FRAGMENTS.get(fragment) for fragment in fragments}
+        new = [fragment for fragment, element in elements.items() if element is None]
+        if new:
+            elements.update(zip(new, ET.fromstring(b"<fragments>" + b"".join(new) + b"</fragments>")))
+            _keep_fragments(elements, new)
+        for (records, index), fragment in zip(places, fragments):
             if records is None:
-                self.part_list = element
+                self.part_list = elements[fragment]
             else:
-                records[index] = _child_record(element)
-        for records in {id(records): records for records, _ in places if records is not None}.values():
-            records[:] = [record for record in records if record is not None]
+                records[index] = _child_record(elements[fragment])
 
 
-# Note records by the token of the note pattern: notes repeat a lot.
+# Parsed elements by their text, for _FastSource._parse_fragments.
+_FRAGMENTS = {}
+
+
+def _keep_fragments(elements, new):
+    """Keeps the small ones of the ``new`` elements; drops all when there are too many."""
+    if len(_FRAGMENTS) + len(new) > _CACHE_LIMIT // 16:
+        _FRAGMENTS.clear()
+    _FRAGMENTS.update((fragment, elements[fragment]) for fragment in new if len(fragment) <= _FRAGMENT_LIMIT)
+
+
+# Note records by the token of the note pattern.
 _NOTE_RECORDS = {}
-_CACHE_LIMIT = 50_000
 
 
 def _new_note(token):
     if len(_NOTE_RECORDS) >= _CACHE_LIMIT:
         _NOTE_RECORDS.clear()
-    record = _NOTE_RECORDS[token] = _note_from_fields(*token[:_NOTE_FIELDS])
+    record = _NOTE_RECORDS[token] = _note_from_fields(*(field.decode() for field in token[:_NOTE_FIELDS]))
     return record
 
 
@@ -487,29 +523,29 @@ def _note_from_fields(chord, step, alter, octave, rest, duration, voice, note_ty
     )
 
 
-def _checked_text(data):
-    """The document as text.
+def _checked_bytes(data):
+    """The document as UTF-8 bytes, without byte order mark.
 
     Raises :class:`_Unusual` unless the document is well-formed (checked by
     expat, with the namespace handling ElementTree uses) and free of what the
-    fast path does not handle: other encodings than UTF-8 and UTF-16, CDATA
-    sections, entities other than XML's own, namespaces.
+    fast path does not handle: other encodings than UTF-8 and UTF-16,
+    entities other than XML's own, namespaces.  (CDATA sections and the
+    like become junk tokens.)
     """
     try:
         expat.ParserCreate(None, "}").Parse(data, True)
     except expat.ExpatError:
         raise _Unusual from None
-    codec = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
-    try:
-        text = data.decode(codec if codec == "utf-16" else "utf-8-sig")
-    except UnicodeDecodeError:
-        raise _Unusual from None
-    declared = _ENCODING.match(text)
-    if declared is not None and declared[1].lower().replace("_", "-") != codec:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        codec, data = "utf-16", data.decode("utf-16").encode("utf-8")
+    else:
+        codec, data = "utf-8", data.removeprefix(b"\xef\xbb\xbf")
+    declared = _ENCODING.match(data)
+    if declared is not None and declared[1].decode("latin-1").lower().replace("_", "-") != codec:
         raise _Unusual
-    if "<![CDATA[" in text or "xmlns" in text or ("&" in text and _UNDEFINED_ENTITY.search(text)):
+    if b"xmlns" in data or (b"&" in data and _UNDEFINED_ENTITY.search(data)):
         raise _Unusual
-    return text
+    return data
 
 
 def _part_id(attributes):
@@ -561,7 +597,7 @@ class _Score:
         self.transpose = 0
         self.time = 0
         self.previous = None, None  # (duration, time) of the last note
-        self.heads = {}  # the wire head of each note record, see _note_head
+        self.plays = self.heads = None  # see _measure and _replays
         self.time_signature = None  # (numerator, denominator, time) in force
         self.time_signatures, self.key_signatures, self.tempos, self.chords = [], [], [], []
         self.wire = []  # the notes, as protobuf wire format
@@ -585,66 +621,86 @@ class _Score:
         self.time, self.transpose = 0, 0
         self.channel, self.program = score_part.channel, score_part.program
         self.part = index
-        self._new_heads()
+        self._replays()
         for records in measures:
             self._measure(records)
-        if self.time > self.total_time:
-            self.total_time = self.time
+        self.total_time = max(self.total_time, self.time)
 
     def _measure(self, records):
         """Plays one measure's records.
 
-        Notes are handled inline, with the state in local variables (the hot
-        loop of the reader); other records go through ``self``.
+        This is the reader's hot loop.  A note already played with the same
+        divisions and tempo, and whose timing does not hang on the note
+        before, replays from ``self.plays``; its wire head, which also depends
+        on the part, velocity and transposition, comes from ``self.heads``.
         """
         start = time = self.time
         self.measure_time_signature = self.measure_key = None
         self.measure_tempos = self.tempos if self.part == 0 else []
-        previous_duration, previous_when = self.previous
-        length, wire, heads = 0, self.wire, self.heads
-        ticks_per_division, seconds_per_quarter = _PPQ / self.divisions, self.seconds_per_quarter
-        velocity, transpose = self.velocity, self.transpose
+        previous, length, wire, plays, heads = self.previous, 0, self.wire, self.plays, self.heads
         for record in _repaired(records):
-            if record[0] != _NOTE:
-                self.time, self.previous = time, (previous_duration, previous_when)
-                self._other(record)
-                time, ticks_per_division = self.time, _PPQ / self.divisions
-                seconds_per_quarter = self.seconds_per_quarter
-                if (velocity, transpose) != (self.velocity, self.transpose):
-                    velocity, transpose, heads = self.velocity, self.transpose, self._new_heads()
-                continue
-            _, durations, chord, rest, pitch, voice, ratio = record
-            duration = seconds = when = 0
-            for duration, after_chord in durations:
-                if after_chord:
-                    duration, when = previous_duration, previous_when
-                    seconds = duration * ticks_per_division / _PPQ * seconds_per_quarter
+            play = plays.get(record)
+            if play is None:
+                self.time, self.previous = time, previous
+                if record[0] == _NOTE:
+                    length += self._note(record)
                 else:
-                    seconds = duration * ticks_per_division / _PPQ * seconds_per_quarter
-                    when = time
-                    time += seconds
-            previous_duration, previous_when = duration, when
-            if voice == 1 and not chord:
-                length += duration
-            if not rest:
-                head = heads.get(record)
-                if head is None:
-                    if pitch is None:
-                        raise TypeError("a sounding note without pitch")
-                    head = heads[record] = _note_head(
-                        (pitch + transpose, velocity, ratio, self.channel, self.program, self.part, voice))
-                start_time = 0 if when < 0 else when  # an int 0 adds and packs as 0.0 would
+                    self._other(record)
+                time, previous, plays, heads = self.time, self.previous, self.plays, self.heads
+                continue
+            duration, seconds, counted, sounds = play
+            if sounds:
+                head = heads.get(record) or self._head(record)
+                start_time = max(time, 0)  # an int 0 adds and packs as 0.0 would
                 wire.append(head)
                 wire.append(_TIMES(0x19, start_time, 0x21, start_time + seconds))
-        self.time, self.previous = time, (previous_duration, previous_when)
+            previous = duration, time
+            time += seconds
+            length += counted
+        self.time, self.previous = time, previous
         self._close_measure(start, length)
 
-    def _new_heads(self):
-        """Forgets the wire heads of notes, for a new part, velocity or transposition."""
-        self.heads = {}
-        return self.heads
+    def _note(self, record):
+        """Plays a note the slow way; returns what it adds to the measure's length.
+
+        Only the last ``<duration>`` counts, and one after ``<chord/>`` takes
+        the previous note's duration and start.  A note without duration (a
+        grace note) starts at zero and lasts nothing, and start times below
+        zero become zero, as in note-seq.
+        """
+        _, durations, chord, rest, _, voice, _ = record
+        duration = seconds = when = 0
+        for duration, after_chord in durations:
+            if after_chord:
+                duration, when = self.previous
+                seconds = self._seconds(duration)
+            else:
+                seconds = self._seconds(duration)
+                when = self.time
+                self.time += seconds
+        self.previous = duration, when
+        counted = duration if voice == 1 and not chord else 0
+        if not rest:
+            start_time = max(when, 0)
+            self.wire.append(self._head(record))
+            self.wire.append(_TIMES(0x19, start_time, 0x21, start_time + seconds))
+        if len(durations) == 1 and not chord and len(self.plays) < _CONTEXT_LIMIT:
+            self.plays[record] = duration, seconds, counted, not rest
+        return counted
+
+    def _head(self, record):
+        """The wire head of a sounding note (see _note_head) in this part."""
+        _, _, _, _, pitch, voice, ratio = record
+        if pitch is None:
+            raise TypeError("a sounding note without pitch")
+        head = _note_head((pitch + self.transpose, self.velocity, ratio, self.channel, self.program, self.part, voice))
+        if len(self.heads) < _CONTEXT_LIMIT:
+            self.heads[record] = head
+        return head
 
     def _other(self, record):
+        """Plays a record other than a note."""
+        context = self._context()
         kind, value = record
         if kind == _BACKUP:
             self.time -= self._seconds(value)
@@ -656,6 +712,20 @@ class _Score:
             self._direction(value)
         else:
             self.chords.append(self._harmony(value))
+        if self._context() != context:
+            self._replays()
+
+    def _context(self):
+        return self.divisions, self.seconds_per_quarter, self.velocity, self.transpose
+
+    def _replays(self):
+        """Picks the replay caches (see _measure) for the current context.
+
+        They hold pure functions of their context, so they are shared by all
+        scores read in this process.
+        """
+        self.plays = _cache(_PLAYS, (self.divisions, self.seconds_per_quarter))
+        self.heads = _cache(_HEADS, (self.velocity, self.transpose, self.channel, self.program, self.part))
 
     def _seconds(self, duration):
         """Seconds of ``duration`` divisions, with note-seq's float operations in order."""
@@ -795,6 +865,21 @@ class _Score:
         return sequence
 
 
+# Note replays by divisions and tempo, and wire heads by velocity, transposition
+# and part, each then by note record (see _Score._measure).
+_PLAYS, _HEADS = {}, {}
+
+
+def _cache(caches, context):
+    """The cache for ``context`` among ``caches``; all are dropped when there are too many."""
+    cache = caches.get(context)
+    if cache is None:
+        if len(caches) >= _CONTEXTS_LIMIT:
+            caches.clear()
+        cache = caches[context] = {}
+    return cache
+
+
 def _repaired(records):
     """A measure holding one ``<forward>`` and no note gets a rest instead.
 
@@ -814,9 +899,12 @@ def _repaired(records):
 
 
 def _add_new(signatures, signature):
-    """Appends unless an equal signature is already there (``==`` on each field,
-    so that, as in note-seq, a NaN time never equals another)."""
-    if not any(all(a == b for a, b in zip(kept, signature)) for kept in signatures):
+    """Appends unless an equal signature is already there.
+
+    As in note-seq, a NaN time equals no other (``in`` would find a tuple
+    holding the very same NaN object).
+    """
+    if math.isnan(signature[-1]) or signature not in signatures:
         signatures.append(signature)
 
 
