@@ -1,7 +1,9 @@
-"""What melody_rnn_train, drums_rnn_train and polyphony_rnn_train share: flags and main.
+"""What melody_rnn_train, drums_rnn_train, polyphony_rnn_train and pianoroll_rnn_nade_train share.
 
-The console scripts are the functions ``melody_rnn``, ``drums_rnn`` and
-``polyphony_rnn`` at the end of this module. Magenta's flags keep
+The console scripts are the functions ``melody_rnn``, ``drums_rnn``,
+``polyphony_rnn`` and ``pianoroll_rnn_nade`` at the end of this module; the
+RNN-NADE has its own model, configs and training functions but the very same
+flags and behaviour. Magenta's flags keep
 their names and defaults; beyond them come ``--seed``,
 ``--save_checkpoint_secs`` and ``--eval_timeout_secs``.
 
@@ -9,6 +11,7 @@ Cheap checks (config, hparams, dataset path and emptiness) run before
 TensorFlow is imported, so a mistyped command fails in a second.
 """
 
+import functools
 import os
 
 from absl import flags
@@ -18,11 +21,27 @@ from symphonia.cli.common import CommandError, run as run_command
 FLAGS = flags.FLAGS
 
 
-def define_flags(family, default_config):
-    """Defines the training flags of ``family`` (``melody_rnn``, ``drums_rnn``, ``polyphony_rnn``)."""
-    from symphonia.models.events_rnn.configs import config_names
+def _configs(family):
+    """``(config names, get_config(name))`` of ``family``; imports no TensorFlow."""
+    if family == "pianoroll_rnn_nade":
+        from symphonia.models.pianoroll_rnn_nade import configs
+        return configs.config_names(), configs.get_config
+    from symphonia.models.events_rnn import configs
+    return configs.config_names(family), functools.partial(configs.get_config, family=family)
 
-    names = config_names(family)
+
+def _trainers(family):
+    """``(train, evaluate)`` functions of ``family``, with the events RNN's signatures."""
+    if family == "pianoroll_rnn_nade":
+        from symphonia.models.pianoroll_rnn_nade.train import evaluate_rnn_nade, train_rnn_nade
+        return train_rnn_nade, evaluate_rnn_nade
+    from symphonia.models.events_rnn.train import evaluate_events_rnn, train_events_rnn
+    return train_events_rnn, evaluate_events_rnn
+
+
+def define_flags(family, default_config):
+    """Defines the training flags of ``family`` (``melody_rnn``, ..., ``pianoroll_rnn_nade``)."""
+    names, _ = _configs(family)
     flags.DEFINE_string("config", default_config, f"Model configuration: {', '.join(names)}.")
     flags.DEFINE_string("run_dir", f"/tmp/{family}/logdir/run1",
                         "Run directory: checkpoints and training summaries go to run_dir/train, evaluation "
@@ -43,12 +62,11 @@ def define_flags(family, default_config):
 
 
 def _config(family):
-    from symphonia.models.events_rnn.configs import config_names, get_config
-
+    names, get_config = _configs(family)
     if not FLAGS.config:
-        raise CommandError(f"--config is required: one of {', '.join(config_names(family))}")
+        raise CommandError(f"--config is required: one of {', '.join(names)}")
     try:
-        return get_config(FLAGS.config, family).with_hparams(FLAGS.hparams)
+        return get_config(FLAGS.config).with_hparams(FLAGS.hparams)
     except ValueError as error:
         raise CommandError(str(error)) from None
 
@@ -64,22 +82,20 @@ def main(family):
         first_record(find_files(FLAGS.sequence_example_file))
     except DatasetError as error:
         raise CommandError(str(error)) from None
-    from symphonia.models.events_rnn.train import evaluate_events_rnn, train_events_rnn
+    train, evaluate = _trainers(family)
     from symphonia.training.checkpoints import ConfigMismatchError
     from symphonia.training.loop import TrainingError
 
     run_dir = os.path.expanduser(FLAGS.run_dir)
     try:
         if FLAGS.eval:
-            evaluate_events_rnn(config, FLAGS.sequence_example_file, run_dir,
-                                num_eval_examples=FLAGS.num_eval_examples,
-                                num_training_steps=FLAGS.num_training_steps, timeout_secs=FLAGS.eval_timeout_secs,
-                                poll_secs=min(60.0, FLAGS.eval_timeout_secs))
+            evaluate(config, FLAGS.sequence_example_file, run_dir, num_eval_examples=FLAGS.num_eval_examples,
+                     num_training_steps=FLAGS.num_training_steps, timeout_secs=FLAGS.eval_timeout_secs,
+                     poll_secs=min(60.0, FLAGS.eval_timeout_secs))
         else:
-            train_events_rnn(config, FLAGS.sequence_example_file, run_dir,
-                             num_training_steps=FLAGS.num_training_steps, summary_frequency=FLAGS.summary_frequency,
-                             num_checkpoints=FLAGS.num_checkpoints, save_checkpoint_secs=FLAGS.save_checkpoint_secs,
-                             seed=FLAGS.seed)
+            train(config, FLAGS.sequence_example_file, run_dir, num_training_steps=FLAGS.num_training_steps,
+                  summary_frequency=FLAGS.summary_frequency, num_checkpoints=FLAGS.num_checkpoints,
+                  save_checkpoint_secs=FLAGS.save_checkpoint_secs, seed=FLAGS.seed)
     except (DatasetError, ConfigMismatchError, TrainingError) as error:
         raise CommandError(str(error)) from None
     return 0
@@ -95,3 +111,4 @@ def _script(family, default_config):
 melody_rnn = _script("melody_rnn", None)
 drums_rnn = _script("drums_rnn", "drum_kit")
 polyphony_rnn = _script("polyphony_rnn", "polyphony")
+pianoroll_rnn_nade = _script("pianoroll_rnn_nade", "rnn-nade")

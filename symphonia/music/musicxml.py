@@ -597,16 +597,16 @@ class _Score:
         self.transpose = 0
         self.time = 0
         self.previous = None, None  # (duration, time) of the last note
-        self.plays = self.heads = None  # see _measure and _replays
+        self.plays = self.heads = None  # see _measures and _replays
         self.time_signature = None  # (numerator, denominator, time) in force
         self.time_signatures, self.key_signatures, self.tempos, self.chords = [], [], [], []
         self.wire = []  # the notes, as protobuf wire format
         self.part_names = []
         self.total_time = 0
         self.part = self.channel = self.program = 0  # of the part being read
+        self.part_tempos = []  # where its tempos go
         # of the measure being read
         self.measure_time_signature = self.measure_key = None  # key: [fifths, time]
-        self.measure_tempos = []
         score_parts = {}
         if source.part_list is not None:
             for element in source.part_list:
@@ -621,44 +621,44 @@ class _Score:
         self.time, self.transpose = 0, 0
         self.channel, self.program = score_part.channel, score_part.program
         self.part = index
+        self.part_tempos = self.tempos if index == 0 else []
         self._replays()
-        for records in measures:
-            self._measure(records)
+        self._measures(measures)
         self.total_time = max(self.total_time, self.time)
 
-    def _measure(self, records):
-        """Plays one measure's records.
+    def _measures(self, measures):
+        """Plays a part's measures, record by record.
 
         This is the reader's hot loop.  A note already played with the same
         divisions and tempo, and whose timing does not hang on the note
         before, replays from ``self.plays``; its wire head, which also depends
         on the part, velocity and transposition, comes from ``self.heads``.
         """
-        start = time = self.time
-        self.measure_time_signature = self.measure_key = None
-        self.measure_tempos = self.tempos if self.part == 0 else []
-        previous, length, wire, plays, heads = self.previous, 0, self.wire, self.plays, self.heads
-        for record in _repaired(records):
-            play = plays.get(record)
-            if play is None:
-                self.time, self.previous = time, previous
-                if record[0] == _NOTE:
-                    length += self._note(record)
-                else:
-                    self._other(record)
-                time, previous, plays, heads = self.time, self.previous, self.plays, self.heads
-                continue
-            duration, seconds, counted, sounds = play
-            if sounds:
-                head = heads.get(record) or self._head(record)
-                start_time = max(time, 0)  # an int 0 adds and packs as 0.0 would
-                wire.append(head)
-                wire.append(_TIMES(0x19, start_time, 0x21, start_time + seconds))
-            previous = duration, time
-            time += seconds
-            length += counted
+        time, previous, wire, plays, heads = self.time, self.previous, self.wire, self.plays, self.heads
+        for records in measures:
+            start, length = time, 0
+            self.measure_time_signature = self.measure_key = None
+            for record in _repaired(records):
+                play = plays.get(record)
+                if play is None:
+                    self.time, self.previous = time, previous
+                    if record[0] == _NOTE:
+                        length += self._note(record)
+                    else:
+                        self._other(record)
+                    time, previous, plays, heads = self.time, self.previous, self.plays, self.heads
+                    continue
+                duration, seconds, counted, sounds = play
+                if sounds:
+                    head = heads.get(record) or self._head(record)
+                    start_time = max(time, 0)  # an int 0 adds and packs as 0.0 would
+                    wire.append(head)
+                    wire.append(_TIMES(0x19, start_time, 0x21, start_time + seconds))
+                previous = duration, time
+                time += seconds
+                length += counted
+            self._close_measure(start, length)
         self.time, self.previous = time, previous
-        self._close_measure(start, length)
 
     def _note(self, record):
         """Plays a note the slow way; returns what it adds to the measure's length.
@@ -719,7 +719,7 @@ class _Score:
         return self.divisions, self.seconds_per_quarter, self.velocity, self.transpose
 
     def _replays(self):
-        """Picks the replay caches (see _measure) for the current context.
+        """Picks the replay caches (see _measures) for the current context.
 
         They hold pure functions of their context, so they are shared by all
         scores read in this process.
@@ -773,7 +773,7 @@ class _Score:
                 qpm = float(child.get("tempo"))
                 if qpm == 0:
                     qpm = _DEFAULT_QPM
-                self.measure_tempos.append((qpm, self.time))
+                self.part_tempos.append((qpm, self.time))
                 self.qpm = qpm
                 self.seconds_per_quarter = 60 / qpm
                 if child.get("dynamics") is not None:
@@ -866,7 +866,7 @@ class _Score:
 
 
 # Note replays by divisions and tempo, and wire heads by velocity, transposition
-# and part, each then by note record (see _Score._measure).
+# and part, each then by note record (see _Score._measures).
 _PLAYS, _HEADS = {}, {}
 
 

@@ -96,16 +96,18 @@ def reference(path):
         return None
 
 
+def score_bytes(path):
+    return musicxml._archived_score(str(path)) if str(path).endswith(".mxl") else Path(path).read_bytes()
+
+
 def tree_sequence(path):
     """Our sequence read the ElementTree way."""
-    data = musicxml._archived_score(str(path)) if str(path).endswith(".mxl") else Path(path).read_bytes()
-    return musicxml._Score(musicxml._TreeSource(musicxml._parse_tree(data))).sequence()
+    return musicxml._Score(musicxml._TreeSource(musicxml._parse_tree(score_bytes(path)))).sequence()
 
 
 def takes_fast_path(path):
-    data = musicxml._archived_score(str(path)) if str(path).endswith(".mxl") else Path(path).read_bytes()
     try:
-        musicxml._FastSource(data)
+        musicxml._FastSource(score_bytes(path))
         return True
     except musicxml._Unusual:
         return False
@@ -427,7 +429,7 @@ def test_bad_attributes_are_rejected(tmp_path, attributes):
 # Chord symbols
 
 
-def harmony(root="C", alter=None, kind="major", degrees=(), bass=None, offset=None, kind_text=""):
+def harmony(root="C", alter=None, kind="major", degrees=(), bass=None, offset=None):
     alter_element = "" if alter is None else f"<root-alter>{alter}</root-alter>"
     root_element = "" if root is None else f"<root><root-step>{root}</root-step>{alter_element}</root>"
     degree_elements = "".join(
@@ -435,7 +437,7 @@ def harmony(root="C", alter=None, kind="major", degrees=(), bass=None, offset=No
         f"<degree-type>{kind_of}</degree-type></degree>" for value, degree_alter, kind_of in degrees)
     bass_element = "" if bass is None else f"<bass><bass-step>{bass}</bass-step><bass-alter>-1</bass-alter></bass>"
     offset_element = "" if offset is None else f"<offset>{offset}</offset>"
-    kind_element = "" if kind is None else f'<kind text="{kind_text}">{kind}</kind>'
+    kind_element = "" if kind is None else f'<kind text="">{kind}</kind>'
     return f"<harmony>{root_element}{kind_element}{degree_elements}{bass_element}{offset_element}</harmony>"
 
 
@@ -477,6 +479,11 @@ def test_utf16_comments_and_processing_instructions(tmp_path):
                     prolog='<?xml version="1.0" encoding="UTF-16"?>\n<!-- intro --><?app x?>' + EXTERNAL_DTD)
     text = text.replace("<part-list>", "<part-list><?Finale link='p1'?>")
     check(tmp_path, text.encode("utf-16"), accepted=True)
+
+
+def test_utf8_byte_order_mark(tmp_path):
+    check(tmp_path, b"\xef\xbb\xbf" + one_part(ATTRIBUTES + note("C")).replace("Part P1", "Fl\xfbte").encode(),
+          accepted=True)
 
 
 @pytest.mark.parametrize("text", [
