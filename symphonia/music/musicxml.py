@@ -276,12 +276,19 @@ def _midi_pitch(step, alter, octave):
 
 
 def _checked_type(text):
+    """note-seq checks a note's type as it reads it, rests and grace notes included."""
     if text not in _NOTE_TYPES:
         raise _reject(f"note duration type {text!r} is not valid")
     return text
 
 
 def _tuplet(actual, normal):
+    """Actual and normal notes of a ``<time-modification>``.
+
+    note-seq makes a Fraction of them as it reads the note, so zero normal
+    notes fail for any note; zero actual notes only for sounding ones (see
+    _duration_ratio).
+    """
     actual, normal = int(actual), int(normal)
     if normal == 0:
         raise ZeroDivisionError("tuplet with zero normal notes")
