@@ -34,3 +34,17 @@ def run(main):
             return 1
 
     app.run(guarded)
+
+
+def family_script(define_flags, main, family, default_config):
+    """A console entry point for one model family of a shared command module.
+
+    The flags are defined when the script starts, not at import, so one module
+    can serve several scripts (``melody_rnn_train``, ``drums_rnn_train``...).
+    """
+
+    def script():
+        define_flags(family, default_config)
+        run(lambda argv: main(family))
+
+    return script

@@ -19,8 +19,7 @@ import time
 
 from absl import flags, logging
 
-from symphonia.cli.common import CommandError
-from symphonia.cli.common import run as run_command
+from symphonia.cli.common import CommandError, family_script
 
 FLAGS = flags.FLAGS
 
@@ -258,13 +257,6 @@ def _save_bundle(config, model):
     return 0
 
 
-def _script(family, default_config):
-    def script():
-        define_flags(family, default_config)
-        run_command(lambda argv: main(family))
-    return script
-
-
-melody_rnn = _script("melody_rnn", None)
-drums_rnn = _script("drums_rnn", "drum_kit")
-polyphony_rnn = _script("polyphony_rnn", "polyphony")
+melody_rnn = family_script(define_flags, main, "melody_rnn", None)
+drums_rnn = family_script(define_flags, main, "drums_rnn", "drum_kit")
+polyphony_rnn = family_script(define_flags, main, "polyphony_rnn", "polyphony")

@@ -16,7 +16,7 @@ import os
 
 from absl import flags
 
-from symphonia.cli.common import CommandError, run as run_command
+from symphonia.cli.common import CommandError, family_script
 
 FLAGS = flags.FLAGS
 
@@ -101,14 +101,7 @@ def main(family):
     return 0
 
 
-def _script(family, default_config):
-    def script():
-        define_flags(family, default_config)
-        run_command(lambda argv: main(family))
-    return script
-
-
-melody_rnn = _script("melody_rnn", None)
-drums_rnn = _script("drums_rnn", "drum_kit")
-polyphony_rnn = _script("polyphony_rnn", "polyphony")
-pianoroll_rnn_nade = _script("pianoroll_rnn_nade", "rnn-nade")
+melody_rnn = family_script(define_flags, main, "melody_rnn", None)
+drums_rnn = family_script(define_flags, main, "drums_rnn", "drum_kit")
+polyphony_rnn = family_script(define_flags, main, "polyphony_rnn", "polyphony")
+pianoroll_rnn_nade = family_script(define_flags, main, "pianoroll_rnn_nade", "rnn-nade")
