@@ -75,14 +75,23 @@ def remove_partial_saves(directory):
         shutil.rmtree(path, ignore_errors=True)
 
 
-def checkpoint_manager(checkpoint, directory, max_to_keep, keep_checkpoint_every_n_hours=1.0):
-    """Saves ``checkpoint`` as ``model.ckpt-<step>``, keeping the newest ``max_to_keep`` (0: all).
+def checkpoint_manager(checkpoint, directory):
+    """Saves ``checkpoint`` as ``model.ckpt-<step>``; call :func:`prune` after each save."""
+    return tf.train.CheckpointManager(checkpoint, directory, max_to_keep=None, checkpoint_name=CHECKPOINT_NAME)
 
-    Like Magenta, one checkpoint an hour is kept beyond those.
+
+def prune(directory, max_to_keep):
+    """Deletes complete checkpoints beyond the newest ``max_to_keep`` (0 keeps all).
+
+    Decided from the files on disk, not from TF's state file: a run killed
+    between writing a checkpoint and deleting an old one would otherwise leave
+    that old one behind for good.
     """
-    return tf.train.CheckpointManager(checkpoint, directory, max_to_keep=max_to_keep or None,
-                                      keep_checkpoint_every_n_hours=keep_checkpoint_every_n_hours,
-                                      checkpoint_name=CHECKPOINT_NAME)
+    if not max_to_keep:
+        return
+    for _, prefix in complete_checkpoints(directory)[:-max_to_keep]:
+        for path in glob.glob(glob.escape(prefix) + ".*"):
+            os.remove(path)
 
 
 class ConfigMismatchError(ValueError):

@@ -79,7 +79,7 @@ def train(task, make_dataset, train_dir, optimizer, config, *, num_steps=0, summ
         step.assign_add(1)
         return statistics
 
-    manager = checkpoints.checkpoint_manager(checkpoint, train_dir, num_checkpoints)
+    manager = checkpoints.checkpoint_manager(checkpoint, train_dir)
     writer = tf.summary.create_file_writer(train_dir)
     progress = _Progress(int(step), num_steps)
     last_save = time.monotonic()
@@ -99,6 +99,7 @@ def train(task, make_dataset, train_dir, optimizer, config, *, num_steps=0, summ
                 progress.log(current, values, task.progress_tags)
             if finished or stop.requested or time.monotonic() - last_save >= save_checkpoint_secs:
                 manager.save(checkpoint_number=current)
+                checkpoints.prune(train_dir, num_checkpoints)
                 last_save = time.monotonic()
                 logging.info("Saved checkpoint at step %d.", current)
             if finished or stop.requested:

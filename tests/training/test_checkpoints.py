@@ -46,3 +46,16 @@ def test_config_is_stored_once_and_must_match(tmp_path):
         checkpoints.store_config(directory, other)
     assert not checkpoints.check_config(str(tmp_path / "fresh"), other)
     assert [name for name in os.listdir(tmp_path) if name != "config.json"] == []  # no temporary left
+
+
+def test_pruning_keeps_the_newest_complete_checkpoints_whatever_tf_tracks(tmp_path):
+    directory = str(tmp_path)
+    for step in (3, 6, 7, 12):  # 3: left behind by a run killed before it could delete it
+        _touch(directory, f"model.ckpt-{step}.index", f"model.ckpt-{step}.data-00000-of-00001")
+    _touch(directory, "model.ckpt-20.data-00000-of-00001", "checkpoint", "config.json")
+    checkpoints.prune(directory, 2)
+    assert sorted(os.listdir(directory)) == ["checkpoint", "config.json", "model.ckpt-12.data-00000-of-00001",
+                                             "model.ckpt-12.index", "model.ckpt-20.data-00000-of-00001",
+                                             "model.ckpt-7.data-00000-of-00001", "model.ckpt-7.index"]
+    checkpoints.prune(directory, 0)  # 0 keeps everything
+    assert len(checkpoints.complete_checkpoints(directory)) == 2
