@@ -165,3 +165,36 @@ def _check_value(kind, value):
     if type(value) is not kind:
         raise TypeError(value)
     return value
+
+
+class StoredConfig:
+    """What a model's frozen configuration needs to be stored beside checkpoints and in bundles.
+
+    Mixed into a frozen dataclass with an ``hparams`` field. The subclass names
+    its JSON tag (``STORED_FORMAT``, ``STORED_VERSION``), a ``STORED_LABEL`` for
+    error messages and its hyperparameter class (``HPARAMS_TYPE``); these are
+    plain class attributes, not dataclass fields.
+    """
+
+    STORED_VERSION = 1
+
+    def with_hparams(self, text):
+        """A copy with a Magenta ``--hparams`` string applied; ValueError (one line) when it is wrong."""
+        return dataclasses.replace(self, hparams=self.hparams.override(text))
+
+    def to_dict(self):
+        """A JSON-ready dict holding the full configuration, tagged with its format and version."""
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+        return {"format": self.STORED_FORMAT, "version": self.STORED_VERSION, **values,
+                "hparams": self.hparams.to_dict()}
+
+    @classmethod
+    def from_dict(cls, values):
+        """The inverse of :meth:`to_dict`; ValueError for another format or a newer version."""
+        values = dict(values)
+        if values.pop("format", None) != cls.STORED_FORMAT or values.pop("version", None) != cls.STORED_VERSION:
+            raise ValueError(f"not a version-{cls.STORED_VERSION} {cls.STORED_LABEL} configuration")
+        names = {field.name for field in dataclasses.fields(cls)}
+        if set(values) != names:
+            raise ValueError(f"an {cls.STORED_LABEL} configuration needs exactly the keys {', '.join(sorted(names))}")
+        return cls(**{**values, "hparams": cls.HPARAMS_TYPE.from_dict(values["hparams"])})

@@ -14,10 +14,8 @@ new one.
 
 import dataclasses
 
-from symphonia.hparams import HParams
+from symphonia.hparams import HParams, StoredConfig
 
-_FORMAT = "symphonia.events_rnn.config"
-_VERSION = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +47,7 @@ class EventsRnnHParams(HParams):
 
 
 @dataclasses.dataclass(frozen=True)
-class EventsRnnConfig:
+class EventsRnnConfig(StoredConfig):
     """Everything needed to rebuild, train and use one events-RNN model.
 
     Attributes
@@ -72,6 +70,11 @@ class EventsRnnConfig:
     hparams : EventsRnnHParams
     """
 
+    STORED_FORMAT = "symphonia.events_rnn.config"
+    STORED_LABEL = "events-RNN"
+    HPARAMS_TYPE = EventsRnnHParams
+
+
     name: str
     family: str
     description: str
@@ -83,25 +86,6 @@ class EventsRnnConfig:
     transpose_to_key: int | None
     hparams: EventsRnnHParams
 
-    def with_hparams(self, text):
-        """A copy with a Magenta ``--hparams`` string applied; ValueError (one line) when it is wrong."""
-        return dataclasses.replace(self, hparams=self.hparams.override(text))
-
-    def to_dict(self):
-        """A JSON-ready dict holding the full configuration, tagged with its format and version."""
-        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
-        return {"format": _FORMAT, "version": _VERSION, **values, "hparams": self.hparams.to_dict()}
-
-    @classmethod
-    def from_dict(cls, values):
-        """The inverse of :meth:`to_dict`; ValueError for another format or a newer version."""
-        values = dict(values)
-        if values.pop("format", None) != _FORMAT or values.pop("version", None) != _VERSION:
-            raise ValueError(f"not a version-{_VERSION} events-RNN configuration")
-        names = {field.name for field in dataclasses.fields(cls)}
-        if set(values) != names:
-            raise ValueError(f"an events-RNN configuration needs exactly the keys {', '.join(sorted(names))}")
-        return cls(**{**values, "hparams": EventsRnnHParams.from_dict(values["hparams"])})
 
 
 @dataclasses.dataclass(frozen=True)

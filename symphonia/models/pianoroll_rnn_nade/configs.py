@@ -10,10 +10,9 @@ new one.
 
 import dataclasses
 
+from symphonia.hparams import StoredConfig
 from symphonia.models.events_rnn.configs import EventsRnnHParams
 
-_FORMAT = "symphonia.pianoroll_rnn_nade.config"
-_VERSION = 1
 ENCODING = "pianoroll"
 NUM_KEYS = 88  # the pianoroll codec's frame width, here so that configs need no codec import
 
@@ -35,7 +34,7 @@ class RnnNadeHParams(EventsRnnHParams):
 
 
 @dataclasses.dataclass(frozen=True)
-class RnnNadeConfig:
+class RnnNadeConfig(StoredConfig):
     """Everything needed to rebuild, train and use one RNN-NADE.
 
     Attributes
@@ -51,6 +50,11 @@ class RnnNadeConfig:
     hparams : RnnNadeHParams
     """
 
+    STORED_FORMAT = "symphonia.pianoroll_rnn_nade.config"
+    STORED_LABEL = "RNN-NADE"
+    HPARAMS_TYPE = RnnNadeHParams
+
+
     name: str
     description: str
     encoding: str
@@ -58,25 +62,6 @@ class RnnNadeConfig:
     steps_per_quarter: int
     hparams: RnnNadeHParams
 
-    def with_hparams(self, text):
-        """A copy with a Magenta ``--hparams`` string applied; ValueError (one line) when it is wrong."""
-        return dataclasses.replace(self, hparams=self.hparams.override(text))
-
-    def to_dict(self):
-        """A JSON-ready dict holding the full configuration, tagged with its format and version."""
-        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
-        return {"format": _FORMAT, "version": _VERSION, **values, "hparams": self.hparams.to_dict()}
-
-    @classmethod
-    def from_dict(cls, values):
-        """The inverse of :meth:`to_dict`; ValueError for another format or a newer version."""
-        values = dict(values)
-        if values.pop("format", None) != _FORMAT or values.pop("version", None) != _VERSION:
-            raise ValueError(f"not a version-{_VERSION} RNN-NADE configuration")
-        names = {field.name for field in dataclasses.fields(cls)}
-        if set(values) != names:
-            raise ValueError(f"an RNN-NADE configuration needs exactly the keys {', '.join(sorted(names))}")
-        return cls(**{**values, "hparams": RnnNadeHParams.from_dict(values["hparams"])})
 
 
 _PRESETS = {
