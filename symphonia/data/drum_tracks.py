@@ -32,6 +32,9 @@ class DrumTrackOptions:
     max_steps_truncate: int | None = 512
     max_steps_discard: int | None = None
     gap_bars: float = 1.0
+    # MusicVAE's drums converter: each track runs on in silence to the next bar line and is
+    # truncated to whole bars, so it ends where a bar does.
+    pad_end: bool = False
 
 
 def extract_drum_tracks(sequence, options=DrumTrackOptions()):
@@ -87,6 +90,8 @@ def drum_tracks_in(sequence, options, stats):
 
 def _kept_length(length, steps_per_bar, options, stats):
     """The length a track keeps after Magenta's filters, or None if it is discarded."""
+    if options.pad_end:
+        length += -length % steps_per_bar
     if length < steps_per_bar * options.min_bars:
         stats["drum_tracks_discarded_too_short"] += 1
         return None
@@ -94,7 +99,7 @@ def _kept_length(length, steps_per_bar, options, stats):
         stats["drum_tracks_discarded_too_long"] += 1
         return None
     if options.max_steps_truncate is not None and length > options.max_steps_truncate:
-        length = options.max_steps_truncate
+        length = options.max_steps_truncate - options.pad_end * (options.max_steps_truncate % steps_per_bar)
         stats["drum_tracks_truncated"] += 1
     count_length(stats, "drum_track_lengths_in_bars", length // steps_per_bar, min_bars_buckets(options.min_bars))
     return length

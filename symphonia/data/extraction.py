@@ -42,7 +42,7 @@ class Extraction:
     stats: collections.Counter
 
 
-def quantized_pieces(sequence, steps_per_quarter, stats):
+def quantized_pieces(sequence, steps_per_quarter, stats, keep_notes=None):
     """The quantized pieces of a NoteSequence between its time changes.
 
     Pieces that cannot be quantized are counted and left out, as Magenta's
@@ -51,6 +51,11 @@ def quantized_pieces(sequence, steps_per_quarter, stats):
     ``..._note_ends_before_start``) and sequences without a positive
     ``total_time`` (``sequences_discarded_because_empty``).
     ``time_change_splits`` counts the cuts.
+
+    ``keep_notes(notes) -> bool mask``, when given, selects each piece's notes
+    after the cut and before quantizing: where MusicVAE's melody converter
+    drops notes outside its programs and pitch range, so a dropped note can
+    no longer make a piece unquantizable.
     """
     pieces = split_on_time_changes(TimedSequence.from_proto(sequence))
     if not pieces:
@@ -59,6 +64,8 @@ def quantized_pieces(sequence, steps_per_quarter, stats):
         stats["time_change_splits"] += len(pieces) - 1
     quantized = []
     for piece in pieces:
+        if keep_notes is not None:
+            piece = dataclasses.replace(piece, notes=piece.notes.take(keep_notes(piece.notes)))
         try:
             piece = quantize(piece, steps_per_quarter)
         except QuantizationError as error:

@@ -45,6 +45,9 @@ class MelodyOptions:
     gap_bars: float = 1.0
     ignore_polyphonic_notes: bool = False
     filter_drums: bool = True
+    # MusicVAE's converters: each melody runs on with no-events to the next bar line (its last
+    # note turned off there) and is truncated to whole bars, so it ends where a bar does.
+    pad_end: bool = False
 
 
 def extract_melodies(sequence, options=MelodyOptions()):
@@ -133,6 +136,9 @@ def _track_melodies(notes, instrument, steps_per_bar, options, stats):
 
 def _kept_melody(start, end, pitch, length, steps_per_bar, options, stats):
     """The melody of one run of notes (steps relative to its first bar), or None if filtered out."""
+    released_at = length
+    if options.pad_end:
+        length += -length % steps_per_bar
     if length < steps_per_bar * options.min_bars:
         stats["melodies_discarded_too_short"] += 1
         return None
@@ -140,7 +146,7 @@ def _kept_melody(start, end, pitch, length, steps_per_bar, options, stats):
         stats["melodies_discarded_too_long"] += 1
         return None
     if options.max_steps_truncate is not None and length > options.max_steps_truncate:
-        length = options.max_steps_truncate
+        length = options.max_steps_truncate - options.pad_end * (options.max_steps_truncate % steps_per_bar)
         stats["melodies_truncated"] += 1
     heard = start < length
     pitch_classes = np.unique(pitch[heard & (pitch >= 0)] % NOTES_PER_OCTAVE)
@@ -152,5 +158,7 @@ def _kept_melody(start, end, pitch, length, steps_per_bar, options, stats):
     # A note's release is heard only when the next note starts after it.
     release = end[:-1][end[:-1] < start[1:]]
     events[release[release < length]] = NOTE_OFF
+    if released_at < length:  # padded: the last note stops where the padding starts
+        events[released_at] = NOTE_OFF
     events[start[heard]] = pitch[heard]
     return events

@@ -1,0 +1,1 @@
+"""MusicVAE: 2-bar melody and drum variational autoencoders (data converters, model, configs, training, generation)."""
