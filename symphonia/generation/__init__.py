@@ -2,8 +2,7 @@
 
 What every model family shares:
 
-* :mod:`~symphonia.generation.sampling`: drawing classes from logits at a
-  temperature, with an explicit seed;
+* :mod:`~symphonia.generation.sampling`: the sampling temperature;
 * :mod:`~symphonia.generation.beam_search`: Magenta's stochastic beam search,
   for many independent outputs in one batch;
 * :mod:`~symphonia.generation.options`: those settings, checked once;

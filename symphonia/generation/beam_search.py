@@ -11,7 +11,10 @@ single best sequence wins. With all three at 1 it is plain sampling.
 Here ``num_groups`` outputs are searched together, each in its own group of
 ``beam_size * branch_factor`` rows of one batch, so a whole ``--num_outputs``
 run is one batched computation whatever the beam. The search knows nothing
-about models or events: it drives a :class:`Rollout`.
+about models or events: it drives a :class:`Rollout`, asking it for a whole
+iteration's steps at once (all of them when nothing is ever pruned), so a
+rollout that runs its steps in a compiled loop returns to Python once per
+iteration, never per step.
 """
 
 from typing import Protocol
@@ -26,8 +29,8 @@ class Rollout(Protocol):
     ``beam_size * branch_factor``).
     """
 
-    def extend(self):
-        """Extends every row by one step; returns each row's log-probability of that step, shape [rows]."""
+    def extend(self, num_steps):
+        """Extends every row by ``num_steps`` steps; returns each row's summed log-probability of them, [rows]."""
 
     def take(self, rows):
         """Keeps the rows at the indices ``rows`` (repeats allowed), in that order."""
@@ -57,17 +60,15 @@ def beam_search(rollout, num_groups, num_steps, beam_size=1, branch_factor=1, st
     check_search(beam_size, branch_factor, steps_per_iteration)
     width = beam_size * branch_factor
     scores = np.zeros(num_groups * width)
-    if num_steps > 0:
-        for _ in range((num_steps - 1) % steps_per_iteration + 1):
-            scores += rollout.extend()
+    if num_steps > 0 and branch_factor == 1:  # without branching, pruning would keep every row
+        scores += rollout.extend(num_steps)
+    elif num_steps > 0:
+        scores += rollout.extend((num_steps - 1) % steps_per_iteration + 1)
         for _ in range((num_steps - 1) // steps_per_iteration):
-            if branch_factor > 1:  # without branching, pruning would keep every row
-                kept = _best_rows(scores, num_groups, beam_size)
-                rows = np.tile(kept, (1, branch_factor)).reshape(-1)
-                rollout.take(rows)
-                scores = scores[rows]
-            for _ in range(steps_per_iteration):
-                scores += rollout.extend()
+            kept = _best_rows(scores, num_groups, beam_size)
+            rows = np.tile(kept, (1, branch_factor)).reshape(-1)
+            rollout.take(rows)
+            scores = scores[rows] + rollout.extend(steps_per_iteration)
     best = _best_rows(scores, num_groups, 1)[:, 0]
     return best, scores[best]
 

@@ -68,3 +68,9 @@ def sequence_from_notes(pitches, start_steps, end_steps, qpm, steps_per_quarter,
         total_time = int(np.max(end_steps)) * step_seconds if len(end_steps) else 0.0
     sequence.total_time = max(total_time, sequence.total_time)
     return sequence
+
+
+def chord_sequence(pitches, qpm):
+    """``--primer_pitches``: the pitches as one chord lasting a quarter note, at ``qpm``."""
+    pitches = np.asarray(pitches, dtype=np.int64)
+    return sequence_from_notes(pitches, np.zeros_like(pitches), np.ones_like(pitches), qpm, steps_per_quarter=1)

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from symphonia.generation.beam_search import beam_search, check_search
-from symphonia.generation.sampling import sample
 
 # A hand-made model over 3 symbols: from 0 (the start) the likeliest next symbol is 1, but
 # after 1 everything is spread thin, while 2 leads to a sure 0. Greedy takes 0-1-x (0.6 * 0.34);
@@ -15,17 +14,24 @@ TRANSITIONS = np.log(np.array([
 
 
 class MarkovRollout:
-    """Rows of symbol sequences growing by sampling TRANSITIONS; counts its reorders."""
+    """Rows of symbol sequences growing by sampling TRANSITIONS (greedy at temperature 0); counts its reorders."""
 
     def __init__(self, rows, temperature, seed):
         self.sequences = np.zeros((rows, 1), dtype=np.int64)
         self.temperature, self.rng = temperature, np.random.default_rng(seed)
         self.takes = 0
 
-    def extend(self):
-        classes, log_probs = sample(TRANSITIONS[self.sequences[:, -1]], self.temperature, self.rng)
-        self.sequences = np.concatenate([self.sequences, classes[:, None]], axis=1)
-        return log_probs
+    def extend(self, num_steps):
+        total = np.zeros(len(self.sequences))
+        for _ in range(num_steps):
+            log_probs = TRANSITIONS[self.sequences[:, -1]]
+            if self.temperature == 0:
+                classes = log_probs.argmax(axis=1)
+            else:
+                classes = np.array([self.rng.choice(3, p=np.exp(row)) for row in log_probs])
+            self.sequences = np.concatenate([self.sequences, classes[:, None]], axis=1)
+            total += log_probs[np.arange(len(classes)), classes]
+        return total
 
     def take(self, rows):
         self.sequences = self.sequences[rows]

@@ -8,7 +8,8 @@
   generation recipe and conversion back to NoteSequences;
 * ``rollout``: many continuations of one primer extended together, the
   beam search's rollout;
-* ``rnn_steps``: the model compiled for priming and single steps;
-* ``step_inputs`` and ``history``: each new event's codec input in O(batch)
-  work, from the events so far.
+* ``graph_loop``: the whole sampling loop compiled as one TensorFlow
+  function (XLA), polyphony's primer injection included;
+* ``graph_codecs``: each codec's side of that loop, labels to events and
+  events to the next input, in TensorFlow.
 """

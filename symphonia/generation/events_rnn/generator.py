@@ -7,15 +7,17 @@
 ``num_steps`` counts steps from time 0 of the primer, primer included, as
 Magenta's ``--num_steps`` does. Generation starts one step after the primer's
 last note ends (melodies, drums: room for the note-off) or at the primer's end
-(polyphony). All outputs are generated together in one batch (see
-:mod:`~symphonia.generation.events_rnn.rollout`); the same seed gives the same
-outputs.
+(polyphony). All outputs are generated together in one batch, every event
+inside one compiled loop (see :mod:`~symphonia.generation.events_rnn.rollout`);
+the same seed gives the same outputs. The loop is compiled on the first call
+of a batch size and reused by the next ones.
 """
 
-import numpy as np
+import random
 
 from symphonia.generation.events_rnn import drums, melody, polyphony
-from symphonia.generation.events_rnn.rnn_steps import RnnSteps
+from symphonia.generation.events_rnn.graph_codecs import graph_codec_for
+from symphonia.generation.events_rnn.graph_loop import GenerationLoop
 from symphonia.generation.events_rnn.rollout import Continuer
 from symphonia.generation.note_sequences import last_note_end, quantize_primer, tempo_of
 from symphonia.generation.options import GenerationOptions
@@ -30,15 +32,18 @@ class EventsRnnGenerator:
     config : symphonia.models.events_rnn.configs.EventsRnnConfig
     model : symphonia.models.events_rnn.model.EventsRnn
         With its weights loaded.
+    jit_compile : bool
+        Compile the generation loop with XLA (see
+        :class:`~symphonia.generation.events_rnn.graph_loop.GenerationLoop`).
     """
 
-    def __init__(self, config, model):
+    def __init__(self, config, model, jit_compile=True):
         from symphonia.codecs import get_codec
 
         self.config = config
         self.model = model
         self.codec = get_codec(config.encoding)
-        self._steps = RnnSteps(model)
+        self.loop = GenerationLoop(model, graph_codec_for(self.codec), jit_compile=jit_compile)
 
     def generate(self, primer, num_steps, num_outputs=1, options=None, seed=None, *,
                  condition_on_primer=False, inject_primer=True):
@@ -77,8 +82,9 @@ class EventsRnnGenerator:
         if num_steps <= start_step:
             raise PrimerError(f"nothing to generate: the primer takes {start_step} of the {num_steps} steps asked "
                               f"for; ask for more steps")
-        continuer = Continuer(self._steps, self.codec, num_outputs, options or GenerationOptions(),
-                              np.random.default_rng(seed))
+        if seed is None:
+            seed = random.SystemRandom().randrange(2**63)
+        continuer = Continuer(self.loop, num_outputs, options or GenerationOptions(), seed % 2**63)
         if config.family == "melody_rnn":
             return melody.generate_melodies(continuer, config, quantized, qpm, start_step, num_steps)
         if config.family == "drums_rnn":

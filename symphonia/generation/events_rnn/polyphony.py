@@ -31,6 +31,7 @@ from symphonia.codecs.polyphony import (
     NEW_NOTE,
     START,
     STEP_END,
+    PolyphonyVocabulary,
     events_from_notes,
     notes_from_events,
 )
@@ -72,12 +73,6 @@ def set_num_steps(events, num_steps):
     return np.concatenate([events, [[END, 0]]])
 
 
-def chord_sequence(pitches, qpm):
-    """``--primer_pitches``: the pitches as one chord lasting a quarter note, at ``qpm``."""
-    pitches = np.asarray(pitches, dtype=np.int64)
-    return sequence_from_notes(pitches, np.zeros_like(pitches), np.ones_like(pitches), qpm, steps_per_quarter=1)
-
-
 def polyphonic_sequence(events, start_step, qpm, steps_per_quarter, base=None):
     """A NoteSequence of closed polyphonic events starting at ``start_step``, over a copy of ``base`` if given."""
     pitches, starts, ends = notes_from_events(events)
@@ -86,35 +81,25 @@ def polyphonic_sequence(events, start_step, qpm, steps_per_quarter, base=None):
                                total_steps=start_step + num_steps, base=base)
 
 
-class PrimerInjection:
-    """The ``inject`` callback of an :class:`~symphonia.generation.events_rnn.rollout.EventsRollout`.
+def primer_injection(primer, offset):
+    """Polyphony's primer injection as the tables an :class:`~symphonia.generation.events_rnn.rollout.EventsRollout`
+    takes: ``(ids [S, M], counts [S], offset)``.
 
-    A row at the start of a step (its last event a STEP_END, or only START)
-    whose step count is ``offset + k`` gets the events of primer step ``k``,
-    one round per event, all rows at once.
+    Row ``k`` holds the class ids of the notes of primer step ``k``, in order;
+    a row of the batch opening step ``offset + k`` (its newest event a
+    STEP_END, or a lone START) is fed them before it samples again.
     """
-
-    def __init__(self, primer, offset):
-        primer = np.asarray(primer, dtype=np.int64)
-        types = primer[:, 0]
-        step = np.cumsum(types == STEP_END) - (types == STEP_END)
-        notes = (types == NEW_NOTE) | (types == CONTINUED_NOTE)
-        num_steps = int((types == STEP_END).sum())
-        note_steps = step[notes]
-        self._counts = np.bincount(note_steps, minlength=num_steps)[:num_steps]
-        self._events = np.zeros((num_steps, self._counts.max(initial=0), 2), dtype=np.int64)
-        slots = np.arange(len(note_steps)) - np.searchsorted(note_steps, note_steps, side="left")
-        self._events[note_steps, slots] = primer[notes]
-        self._offset = offset
-
-    def __call__(self, history):
-        last, _ = history.back(0)
-        at_step_start = (last[:, 0] == STEP_END) | ((last[:, 0] == START) & (history.lengths == 1))
-        k = history.steps - self._offset
-        rows = np.flatnonzero(at_step_start & (k >= 0) & (k < len(self._counts)))
-        k = k[rows]
-        counts = self._counts[k]
-        return [(rows[counts > j], self._events[k[counts > j], j]) for j in range(int(counts.max(initial=0)))]
+    primer = np.asarray(primer, dtype=np.int64)
+    types = primer[:, 0]
+    step = np.cumsum(types == STEP_END) - (types == STEP_END)
+    notes = (types == NEW_NOTE) | (types == CONTINUED_NOTE)
+    num_steps = int((types == STEP_END).sum())
+    note_steps = step[notes]
+    counts = np.bincount(note_steps, minlength=num_steps)[:num_steps]
+    ids = np.zeros((max(num_steps, 1), max(counts.max(initial=0), 1)), dtype=np.int32)
+    slots = np.arange(len(note_steps)) - np.searchsorted(note_steps, note_steps, side="left")
+    ids[note_steps, slots] = PolyphonyVocabulary().to_classes(primer[notes])
+    return ids, np.pad(counts, (0, max(1 - num_steps, 0))).astype(np.int32), offset
 
 
 def generate_polyphony(continuer, config, quantized, primer_sequence, qpm, start_step, num_steps,
@@ -128,11 +113,11 @@ def generate_polyphony(continuer, config, quantized, primer_sequence, qpm, start
     primer = primer_events(quantized)
     primer_steps = int(is_step_end(primer).sum())
     read_first = primer if condition_on_primer else np.array([[START, 0]])
-    inject = PrimerInjection(primer, primer_steps if condition_on_primer else 0) if inject_primer else None
+    injection = primer_injection(primer, primer_steps if condition_on_primer else 0) if inject_primer else None
     total_steps = int(is_step_end(read_first).sum()) + num_steps - start_step
-    rollout = continuer.rollout(read_first, inject=inject, steps_of=is_step_end)
+    rollout = continuer.rollout(read_first, injection=injection)
     width = continuer.options.rows_per_output
-    missing = total_steps - rollout.history.steps[::width]
+    missing = total_steps - rollout.steps[::width]
     budget = MAX_EVENTS_PER_STEP * int(missing.max())
     while (missing > 0).any():
         num_events = EVENTS_PER_STEP_GUESS * int(missing.max())
@@ -141,7 +126,7 @@ def generate_polyphony(continuer, config, quantized, primer_sequence, qpm, start
                                   f"step; it still misses {int(missing.max())} (an untrained model?)")
         budget -= num_events
         search(rollout, continuer.num_outputs, num_events, continuer.options)
-        missing = total_steps - rollout.history.steps[::width]
+        missing = total_steps - rollout.steps[::width]
     first_step, base = (0, None) if condition_on_primer else (start_step, primer_sequence)
     return [polyphonic_sequence(set_num_steps(events, total_steps), first_step, qpm, config.steps_per_quarter, base)
             for events in continuer.outputs(rollout)]

@@ -4,7 +4,8 @@ import pytest
 pytest.importorskip("tensorflow")
 
 from symphonia.codecs.polyphony import STEP_END  # noqa: E402
-from symphonia.generation.events_rnn import drums, melody, polyphony  # noqa: E402
+from symphonia.generation.events_rnn import drums, melody  # noqa: E402
+from symphonia.generation.note_sequences import chord_sequence  # noqa: E402
 from symphonia.generation.events_rnn.generator import EventsRnnGenerator  # noqa: E402
 from symphonia.generation.events_rnn.rollout import GenerationError  # noqa: E402
 from symphonia.generation.options import GenerationOptions  # noqa: E402
@@ -18,7 +19,7 @@ BEAM = GenerationOptions(beam_size=2, branch_factor=2, steps_per_iteration=3)
 
 def untrained(name, hparams="rnn_layer_sizes=[8]"):
     config = get_config(name).with_hparams(hparams)
-    return EventsRnnGenerator(config, EventsRnn.from_events_config(config))
+    return EventsRnnGenerator(config, EventsRnn.from_events_config(config), jit_compile=False)
 
 
 def notes(sequence):
@@ -90,7 +91,7 @@ REPLAYED = [(pitch, 0.5, 1.0) for pitch, _, _ in CHORD]  # the same, injected in
     (True, False, CHORD),
 ])
 def test_polyphony_conditions_on_and_injects_the_primer_as_magenta_does(condition, inject, expected):
-    primer = polyphony.chord_sequence([60, 64, 67], 120)
+    primer = chord_sequence([60, 64, 67], 120)
     (sequence,) = step_ends_only().generate(primer, 12, seed=0, options=GenerationOptions(temperature=0),
                                             condition_on_primer=condition, inject_primer=inject)
     assert sorted(notes(sequence)) == sorted(expected)
@@ -101,7 +102,7 @@ def test_polyphony_with_a_model_that_never_ends_a_step_stops_with_an_error():
     generator = step_ends_only()
     generator.model.logits.bias.assign(np.eye(259, dtype=np.float32)[3 + 60] * 20)  # NEW_NOTE(60) forever
     with pytest.raises(GenerationError, match="has not ended enough steps"):
-        generator.generate(polyphony.chord_sequence([60], 120), 5, options=GenerationOptions(temperature=0))
+        generator.generate(chord_sequence([60], 120), 5, options=GenerationOptions(temperature=0))
 
 
 def test_a_primer_as_long_as_num_steps_leaves_nothing_to_generate():

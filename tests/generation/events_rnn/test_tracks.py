@@ -1,9 +1,8 @@
 import numpy as np
 
 from symphonia.codecs.polyphony import CONTINUED_NOTE, END, NEW_NOTE, START, STEP_END
-from symphonia.generation.events_rnn.history import EventHistory
 from symphonia.generation.events_rnn.melody import melody_notes, set_melody_length, transpose_melody
-from symphonia.generation.events_rnn.polyphony import PrimerInjection, is_step_end, set_num_steps
+from symphonia.generation.events_rnn.polyphony import primer_injection, set_num_steps
 
 
 def test_a_melody_padded_past_a_held_note_turns_it_off_first():
@@ -30,18 +29,11 @@ def test_set_num_steps_closes_pads_and_cuts_whole_steps_as_magenta():
     assert set_num_steps(chord + [[END, 0]], 1).tolist() == chord[:3] + [[END, 0]]
 
 
-def test_primer_injection_gives_each_row_at_a_step_start_its_primer_step():
+def test_primer_injection_lists_each_primer_steps_notes_as_class_ids():
     primer = np.array([[START, 0], [NEW_NOTE, 67], [NEW_NOTE, 60], [STEP_END, 0], [CONTINUED_NOTE, 60],
                        [STEP_END, 0], [STEP_END, 0]])
-    history = EventHistory((2,), np.int64, rows=4, steps_of=is_step_end)
-    history.append(np.array([[START, 0]] * 4))
-    history.append(np.array([[STEP_END, 0], [STEP_END, 0], [NEW_NOTE, 50], [STEP_END, 0]]))
-    history.append(np.array([[STEP_END, 0]]), rows=[3])
-    # Rows 0 and 1 start step 1, row 2 is inside step 0, row 3 starts step 2 (the primer's step 2 is empty).
-    rounds = PrimerInjection(primer, offset=0)(history)
-    assert [(rows.tolist(), events.tolist()) for rows, events in rounds] == [([0, 1], [[CONTINUED_NOTE, 60]] * 2)]
-    start_only = EventHistory((2,), np.int64, rows=1, steps_of=is_step_end)
-    start_only.append(np.array([[START, 0]]))
-    rounds = PrimerInjection(primer, offset=0)(start_only)
-    assert [(rows.tolist(), events.tolist()) for rows, events in rounds] == [([0], [[NEW_NOTE, 67]]),
-                                                                            ([0], [[NEW_NOTE, 60]])]
+    ids, counts, offset = primer_injection(primer, offset=2)
+    assert counts.tolist() == [2, 1, 0] and offset == 2
+    assert ids[0].tolist() == [3 + 67, 3 + 60] and ids[1, 0] == 3 + 128 + 60  # NEW_NOTE(p) 3 + p, CONTINUED 131 + p
+    ids, counts, _ = primer_injection(np.array([[START, 0]]), offset=0)
+    assert counts.tolist() == [0] and ids.shape == (1, 1)  # nothing to inject, tables still indexable
