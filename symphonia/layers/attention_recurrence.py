@@ -11,6 +11,14 @@ read, output, attention weights); the backward loop rebuilds each window as a
 slice of the saved outputs, carries the window's gradient, and leaves every
 weight gradient to one large matrix product after the loop.
 
+The forward step is compiled with XLA on its own (not the loop: compiled
+whole, the loop copies its saved arrays at every step and runs several times
+slower): its few dozen small operations, each a separate kernel launch in a
+plain TensorFlow loop, become a few fused ones, which makes the forward pass
+about a quarter faster. The step's shapes do not depend on the sequence
+length, so it compiles once per batch size. The backward step, compiled the
+same way, measured no faster, and stays plain.
+
 Windows are time-major ``[L, B, ...]`` here; the layer's state keeps them
 batch-major like every other state tensor.
 """
@@ -77,27 +85,42 @@ def _recurrence(input_gates, c, h, read, window, keys, *weights):
 
 def _forward(input_gates, state, w):
     num_steps = tf.shape(input_gates)[0]
-    arrays = _Saved(*(tf.TensorArray(input_gates.dtype, size=num_steps) for _ in _Saved._fields))
+    # Two arrays, not five: each write is an op of its own in the loop.
+    step_values = tf.TensorArray(input_gates.dtype, size=num_steps)
+    attentions = tf.TensorArray(input_gates.dtype, size=num_steps)
 
-    def body(t, arrays, c, h, read, window, keys):
-        gates = input_gates[t] + tf.concat([read, h], -1) @ w.recurrent_kernel
-        i, f, candidate, o = gate_activations(gates)
-        c = f * c + i * candidate
-        h = o * tf.tanh(c)
-        query = tf.concat([c, h], -1) @ w.query_kernel + w.query_bias
-        scores = tf.reduce_sum(tf.tanh(keys + query) * w.score_vector, -1)  # [L, B]
-        attention = tf.nn.softmax(scores, axis=0)
-        read = tf.reduce_sum(attention[..., None] * window, 0)
-        output = tf.concat([h, read], -1) @ w.output_kernel + w.output_bias
-        window = tf.concat([window[1:], output[None]], 0)
-        keys = tf.concat([keys[1:], (output @ w.key_kernel)[None]], 0)
-        saved = (gates, c, read, output, attention)
-        arrays = _Saved(*(array.write(t, value) for array, value in zip(arrays, saved)))
-        return t + 1, arrays, c, h, read, window, keys
+    def body(t, step_values, attentions, *state):
+        values, attention, state = _forward_step(input_gates[t], state, w)
+        return (t + 1, step_values.write(t, values), attentions.write(t, attention), *state)
 
-    _, arrays, *final = tf.while_loop(lambda t, *_: t < num_steps, body, (tf.constant(0), arrays, *state),
-                                      maximum_iterations=num_steps)
-    return _Saved(*(array.stack() for array in arrays)), tuple(final)
+    _, step_values, attentions, *final = tf.while_loop(
+        lambda t, *_: t < num_steps, body, (tf.constant(0), step_values, attentions, *state),
+        maximum_iterations=num_steps)
+    c, read = state[0], state[2]
+    sizes = [w.recurrent_kernel.shape[-1], c.shape[-1], read.shape[-1], read.shape[-1]]
+    gates, cells, reads, outputs = tf.split(step_values.stack(), sizes, axis=-1)
+    return _Saved(gates, cells, reads, outputs, attentions.stack()), tuple(final)
+
+
+@tf.function(jit_compile=True, autograph=False)
+def _forward_step(input_gates, state, w):
+    """One step of the cell: ``([gates, c, read, output], attention [L, B], new state)``.
+
+    Compiled on its own, so that its few dozen small operations run as a few fused kernels.
+    """
+    c, h, read, window, keys = state
+    gates = input_gates + tf.concat([read, h], -1) @ w.recurrent_kernel
+    i, f, candidate, o = gate_activations(gates)
+    c = f * c + i * candidate
+    h = o * tf.tanh(c)
+    query = tf.concat([c, h], -1) @ w.query_kernel + w.query_bias
+    scores = tf.reduce_sum(tf.tanh(keys + query) * w.score_vector, -1)  # [L, B]
+    attention = tf.nn.softmax(scores, axis=0)
+    read = tf.reduce_sum(attention[..., None] * window, 0)
+    output = tf.concat([h, read], -1) @ w.output_kernel + w.output_bias
+    window = tf.concat([window[1:], output[None]], 0)
+    keys = tf.concat([keys[1:], (output @ w.key_kernel)[None]], 0)
+    return tf.concat([gates, c, read, output], -1), attention, (c, h, read, window, keys)
 
 
 def _backward(d_outputs, d_final, initial, saved, w):

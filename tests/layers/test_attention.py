@@ -80,3 +80,26 @@ def test_hand_written_gradient_matches_automatic_differentiation():
         gradients.append(tape.gradient(loss, [x, *state, *layer.trainable_variables]))
     for ours, automatic in zip(*gradients):
         np.testing.assert_allclose(ours.numpy(), automatic.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_a_traced_layer_of_unknown_length_and_batch_matches_the_reference():
+    """Training traces the layer once for batches of every length; the compiled step must serve them all."""
+    layer = AttentionLSTM(4, 3, attn_length=3)
+    layer.build()
+    weights = _randomize(layer, 9)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, 3])])
+    def run(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            outputs, _ = layer(x, layer.initial_state(tf.shape(x)[0]))
+            loss = tf.reduce_sum(outputs)
+        return outputs, tape.gradient(loss, x)
+
+    rng = np.random.default_rng(10)
+    for batch, length in ((2, 5), (3, 8)):
+        x = rng.normal(size=(batch, length, 3)).astype(np.float32)
+        outputs, d_x = run(tf.constant(x))
+        expected, _ = reference.attention_lstm(x, weights, attn_length=3)
+        np.testing.assert_allclose(outputs.numpy(), expected, atol=1e-4)
+        assert d_x.shape == x.shape and np.all(np.isfinite(d_x.numpy()))

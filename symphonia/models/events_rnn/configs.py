@@ -9,7 +9,9 @@ and are copied into the configuration so that a stored config rebuilds its
 model without the codec.
 
 Configurations are frozen: ``config.with_hparams("batch_size=64")`` returns a
-new one.
+new one. Beside the presets, :func:`custom_melody_config` builds the melody
+configs of Magenta's ``--melody_encoder_decoder`` flag, and
+:meth:`EventsRnnConfig.with_details` renames one (``--generator_id``).
 """
 
 import dataclasses
@@ -86,6 +88,14 @@ class EventsRnnConfig(StoredConfig):
     transpose_to_key: int | None
     hparams: EventsRnnHParams
 
+    def with_details(self, generator_id=None, description=None):
+        """A copy with another name and/or description: Magenta's ``--generator_id`` / ``--generator_description``.
+
+        The name is the generator id a bundle records, so renaming a trained
+        model is how a user tells their bundles apart; None keeps the value.
+        """
+        changes = {"name": generator_id, "description": description}
+        return dataclasses.replace(self, **{field: value for field, value in changes.items() if value is not None})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,3 +144,25 @@ def get_config(name, family=None):
                            default_event_label=codec.default_event_label,
                            steps_per_quarter=preset.steps_per_quarter, transpose_to_key=preset.transpose_to_key,
                            hparams=preset.hparams)
+
+
+# Magenta's --melody_encoder_decoder choices, each with the preset whose codec it is: all three
+# encode pitches 48..83 transposed to C major, as those presets do.
+MELODY_ENCODER_DECODERS = {"onehot": "basic_rnn", "lookback": "lookback_rnn", "key": "attention_rnn"}
+
+
+def custom_melody_config(encoder_decoder, generator_id=None, description=None):
+    """The melody config Magenta builds from ``--melody_encoder_decoder`` instead of ``--config``.
+
+    It has the encoding's codec and the events RNN's default hyperparameters,
+    not the melody presets' (Magenta merges ``--hparams`` into its defaults
+    alone). Without a generator id it is named ``custom_<encoder_decoder>``,
+    where Magenta leaves it nameless, so that messages and bundles still say
+    what it is.
+    """
+    if encoder_decoder not in MELODY_ENCODER_DECODERS:
+        raise ValueError(f"unknown melody encoder/decoder {encoder_decoder!r}; valid ones: "
+                         f"{', '.join(MELODY_ENCODER_DECODERS)}")
+    preset = get_config(MELODY_ENCODER_DECODERS[encoder_decoder])
+    return dataclasses.replace(preset, name=f"custom_{encoder_decoder}", description="",
+                               hparams=EventsRnnHParams()).with_details(generator_id, description)

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from symphonia.codecs import get_codec
 from symphonia.models.events_rnn.configs import EventsRnnConfig, config_names, get_config
 
 # Spec sections 3.2/3.3, 4.3, 5.2/5.3 and 9: sizes, default label, steps per quarter, Magenta's hparams.
@@ -56,3 +57,38 @@ def test_overrides_copy_and_json_round_trip():
 def test_configs_do_not_import_tensorflow():
     code = "import sys, symphonia.models.events_rnn.configs as c; c.get_config('drum_kit'); print('tensorflow' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+# Spec section 3.2 (sizes of the three encodings over 48..84) and 2.5 (the defaults a custom config merges into).
+@pytest.mark.parametrize("encoder_decoder, sizes", [("onehot", (38, 38, 0)), ("lookback", (121, 40, 0)),
+                                                    ("key", (74, 40, 36))])
+def test_custom_melody_config_has_its_encodings_sizes_and_the_default_hparams(encoder_decoder, sizes):
+    from symphonia.models.events_rnn.configs import custom_melody_config
+
+    config = custom_melody_config(encoder_decoder, "mine", "My melodies.").with_hparams("attn_length=8")
+    assert (config.input_size, config.num_classes, config.default_event_label) == sizes
+    assert (config.family, config.steps_per_quarter, config.transpose_to_key) == ("melody_rnn", 4, 0)
+    assert (config.name, config.description) == ("mine", "My melodies.")
+    h = config.hparams
+    assert (h.batch_size, h.rnn_layer_sizes, h.dropout_keep_prob, h.attn_length, h.clip_norm) == (64, (128, 128),
+                                                                                                   1.0, 8, 3.0)
+    assert EventsRnnConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+
+
+def test_key_custom_config_uses_the_key_codec():
+    from symphonia.codecs.melody import KeyMelodyCodec
+    from symphonia.models.events_rnn.configs import custom_melody_config
+
+    config = custom_melody_config("key")
+    codec = get_codec(config.encoding)
+    assert isinstance(codec, KeyMelodyCodec) and config.name == "custom_key"
+    assert (config.input_size, config.num_classes) == (codec.input_size, codec.num_classes)
+    with pytest.raises(ValueError, match="unknown melody encoder/decoder 'keys'; valid ones: onehot, lookback, key"):
+        custom_melody_config("keys")
+
+
+def test_with_details_renames_and_redescribes_a_copy():
+    config = get_config("drum_kit")
+    assert config.with_details("my_drums").description == config.description
+    assert config.with_details(description="Mine.").name == "drum_kit"
+    assert (config.with_details("a", "b").name, config.name) == ("a", "drum_kit")
