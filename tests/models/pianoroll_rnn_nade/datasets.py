@@ -29,3 +29,27 @@ def write_progressions(path, layout="magenta", **kwargs):
         for frames in chord_progressions(**kwargs):
             writer.write(recipe.encode(frames))
     return str(path)
+
+
+def train_on_progressions(model, num_steps=80, learning_rate=0.02, num_sequences=8, length=24):
+    """Trains ``model`` on :func:`chord_progressions` (full batch, Adam); returns the first step's loss."""
+    import tensorflow as tf
+
+    from symphonia.models.events_rnn.train import make_optimizer
+    from symphonia.models.pianoroll_rnn_nade.configs import get_config
+
+    frames = tf.constant(chord_progressions(num_sequences, length).astype(np.float32))
+    optimizer = make_optimizer(get_config("rnn-nade").with_hparams(f"learning_rate={learning_rate}").hparams)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            log_prob, _ = model.log_prob(frames, training=True)
+            loss = -tf.reduce_mean(log_prob)
+        optimizer.apply(tape.gradient(loss, model.trainable_variables), model.trainable_variables)
+        return loss
+
+    first = float(step())
+    for _ in range(num_steps):
+        step()
+    return first
