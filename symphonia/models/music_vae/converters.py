@@ -22,7 +22,9 @@ label per step, the way Magenta's ``OneHotMelodyConverter`` and
 Labels: melody class 0 is no-event, 1 note-off, ``2 + pitch - min_pitch`` a
 note-on (90 classes for 21..108); a drum step is the bit mask of the pitch
 classes struck (bit k = class k: 512 classes for the 9 reduced classes of
-spec section 4.1). The conversion is numpy-only and runs once per sequence;
+spec section 4.1), or with ``roll_output`` the roll itself, one 0/1 column
+per class (a uint8 ``[max_length, num_classes]`` window: the NADE drum
+configs' 61 classes have no one-hot). The conversion is numpy-only and runs once per sequence;
 :mod:`symphonia.models.music_vae.data` keeps the windows and samples and
 transposes them per epoch.
 
@@ -35,7 +37,7 @@ import math
 
 import numpy as np
 
-from symphonia.codecs.drums import DRUM_TYPE_PITCHES, DrumVocabulary
+from symphonia.codecs.drums import DRUM_TYPE_PITCHES, NUM_PITCHES, DrumVocabulary
 from symphonia.codecs.features import one_hot, unpack_bits
 from symphonia.codecs.melody import NUM_SPECIAL_EVENTS, MelodyVocabulary
 from symphonia.data.drum_tracks import DrumTrackOptions, drum_tracks_in
@@ -51,6 +53,13 @@ DRUM_INSTRUMENT = 9
 MODES = ("train", "eval", "infer")
 MAX_DRUM_CLASSES = 16  # a one-hot over 2^k drum combinations stays trainable only for small k
 
+# nade-drums_2bar_full's 61 single-pitch classes, in Magenta's order (spec section 7.3): the
+# reduced classes' pitches less 22 and 26, with 43 among the high toms and 52 among the rides.
+FULL_DRUM_PITCH_CLASSES = tuple((pitch,) for pitch in (
+    36, 35, 38, 27, 28, 31, 32, 33, 34, 37, 39, 40, 56, 65, 66, 75, 85, 42, 44, 54, 68, 69, 70, 71, 73, 78, 80,
+    46, 67, 72, 74, 79, 81, 45, 29, 41, 61, 64, 84, 48, 47, 60, 63, 77, 86, 87, 50, 30, 43, 62, 76, 83, 49, 55,
+    57, 58, 51, 52, 53, 59, 82))
+
 # Why a NoteSequence gave no window, in pipeline order: the first that happened
 # to any of its pieces names it. Keys are the extraction statistics that count it.
 SKIP_REASONS = {
@@ -61,6 +70,8 @@ SKIP_REASONS = {
     "sequences_discarded_because_multiple_time_signatures": "multiple_time_signatures",
     "sequences_discarded_because_multiple_tempos": "multiple_tempos",
     "pieces_discarded_because_bar_not_16_steps": "not_4_4",
+    "pieces_without_all_trio_parts": "missing_parts",
+    "pieces_without_trio_window": "too_short",
     "pieces_without_usable_notes": "no_usable_notes",
     "polyphonic_tracks_discarded": "polyphonic",
     "tracks_shorter_than_window": "too_short",
@@ -80,14 +91,16 @@ _GENERAL_EXPLANATIONS = {
 
 
 class WindowConverter:
-    """What the melody and drums converters share: pieces, windows, sampling.
+    """What the melody, drums and trio converters share: pieces, windows, sampling.
 
     Subclasses set ``input_depth``, ``output_depth``, ``name``, ``_keep_notes``
     and implement ``_tracks_in``, ``inputs_from_labels``,
     ``inputs_from_labels_tf``, ``to_note_sequences`` and ``spec``.
+    A track is an array with one row per step (a label, or a roll row).
     """
 
     _keep_notes = None  # notes to keep before quantizing (see quantized_pieces)
+    label_dtype = np.int32  # of the windows
 
     def __init__(self, max_bars, slice_bars, steps_per_quarter, max_tensors_per_notesequence):
         if slice_bars is None or slice_bars < 1:
@@ -110,7 +123,7 @@ class WindowConverter:
         Returns
         -------
         Extraction
-            ``events``: list of int32 label arrays ``[max_length]``; ``stats``:
+            ``events``: list of label arrays ``[max_length, ...]`` (:attr:`label_dtype`); ``stats``:
             a Counter (Magenta's names, plus ``pieces_discarded_because_bar_not_16_steps``,
             ``pieces_without_usable_notes``, ``tracks_shorter_than_window``,
             ``duplicate_windows`` and ``windows``).
@@ -125,7 +138,7 @@ class WindowConverter:
         return Extraction(self._distinct_windows(tracks, stats), stats)
 
     def to_windows(self, note_sequence):
-        """Every valid distinct window, in order: list of int32 label arrays ``[max_length]``."""
+        """Every valid distinct window, in order: list of label arrays ``[max_length, ...]``."""
         return self.extract(note_sequence).events
 
     def _distinct_windows(self, tracks, stats):
@@ -135,11 +148,21 @@ class WindowConverter:
         if not long_enough:
             return []
         windows = np.concatenate([
-            np.lib.stride_tricks.sliding_window_view(track, self.max_length)[::self.steps_per_bar]
-            for track in long_enough]).astype(np.int32)
-        windows = self._as_magenta_slices(windows)
-        _, first = np.unique(windows, axis=0, return_index=True)
-        first.sort()
+            np.moveaxis(np.lib.stride_tricks.sliding_window_view(track, self.max_length, axis=0), -1, 1)
+            [::self.steps_per_bar] for track in long_enough]).astype(self.label_dtype)
+        return self._unique_windows(self._as_magenta_slices(windows), stats)
+
+    @staticmethod
+    def _unique_windows(windows, stats):
+        """The first of each set of equal windows, in order; ``duplicate_windows`` and ``windows`` counted.
+
+        Windows are told apart by their bytes: much faster than ``np.unique(axis=0)``
+        for the wide windows of rolls and trios.
+        """
+        first_of = {}
+        for index, window in enumerate(windows):
+            first_of.setdefault(window.tobytes(), index)
+        first = np.fromiter(first_of.values(), dtype=np.int64, count=len(first_of))
         stats["duplicate_windows"] += len(windows) - len(first)
         stats["windows"] += len(first)
         return list(windows[first])
@@ -216,6 +239,10 @@ class MelodyConverter(WindowConverter):
             keep &= np.isin(notes.program, self.valid_programs)
         return keep
 
+    def reads(self, notes):
+        """bool mask of the notes this converter reads: pitched notes of its programs and range."""
+        return self._keep_notes(notes) & ~notes.is_drum
+
     def _tracks_in(self, piece, stats):
         notes = piece.notes
         if not (~notes.is_drum & (notes.velocity != 0)).any():
@@ -285,24 +312,32 @@ class MelodyConverter(WindowConverter):
 
 
 class DrumsConverter(WindowConverter):
-    """Drum windows, one of 2^9 = 512 combinations of drum classes per step (Magenta's
-    ``DrumsConverter``); the encoder reads a roll of the classes plus a "no hit" bit (depth 10)."""
+    """Drum windows (Magenta's ``DrumsConverter``): one of 2^9 = 512 combinations of drum classes
+    per step, or with ``roll_output`` a multi-hot row of the classes (the NADE decoders' target);
+    the encoder reads a roll of the classes plus a "no hit" bit (depth 10, or 62 for
+    :data:`FULL_DRUM_PITCH_CLASSES`)."""
 
     name = "drums"
 
     def __init__(self, max_bars=100, slice_bars=2, steps_per_quarter=4, roll_input=True, pitch_classes=None,
-                 max_tensors_per_notesequence=5, gap_bars=1.0):
+                 max_tensors_per_notesequence=5, gap_bars=1.0, roll_output=False):
         super().__init__(max_bars, slice_bars, steps_per_quarter, max_tensors_per_notesequence)
         pitch_classes = DRUM_TYPE_PITCHES if pitch_classes is None else pitch_classes
         self.pitch_classes = tuple(tuple(int(p) for p in pitches) for pitches in pitch_classes)
-        if not 0 < len(self.pitch_classes) <= MAX_DRUM_CLASSES:
-            raise ValueError(f"need 1 to {MAX_DRUM_CLASSES} drum pitch classes, got {len(self.pitch_classes)}")
+        if roll_output and not roll_input:
+            raise ValueError("roll_output needs roll_input: a one-hot input over every combination of "
+                             "classes is what the roll replaces")
+        most_classes = NUM_PITCHES if roll_output else MAX_DRUM_CLASSES
+        if not 0 < len(self.pitch_classes) <= most_classes:
+            raise ValueError(f"need 1 to {most_classes} drum pitch classes, got {len(self.pitch_classes)}")
         self.vocabulary = DrumVocabulary(self.pitch_classes)
         self.num_drum_classes = len(self.pitch_classes)
-        self.roll_input = roll_input
+        self.roll_input, self.roll_output = roll_input, roll_output
         self.gap_bars = gap_bars
-        self.output_depth = self.vocabulary.num_classes
+        self.output_depth = self.num_drum_classes if roll_output else self.vocabulary.num_classes
         self.input_depth = self.num_drum_classes + 1 if roll_input else self.output_depth
+        if roll_output:
+            self.label_dtype = np.uint8  # a quarter of int32's memory for 61 columns per step
         self._pitches = np.array([p for pitches in self.pitch_classes for p in pitches])
         self._options = DrumTrackOptions(steps_per_quarter=steps_per_quarter, min_bars=1,
                                          max_steps_truncate=self._max_steps, gap_bars=gap_bars or math.inf,
@@ -313,19 +348,33 @@ class DrumsConverter(WindowConverter):
         """The JSON-ready ``{"type": "drums", ...}`` that :func:`make_converter` rebuilds this from."""
         return {"type": "drums", "max_bars": self.max_bars, "slice_bars": self.slice_bars,
                 "steps_per_quarter": self.steps_per_quarter, "roll_input": self.roll_input,
-                "pitch_classes": [list(pitches) for pitches in self.pitch_classes],
+                "roll_output": self.roll_output, "pitch_classes": [list(pitches) for pitches in self.pitch_classes],
                 "max_tensors_per_notesequence": self.max_tensors_per_notesequence, "gap_bars": self.gap_bars}
+
+    def reads(self, notes):
+        """bool mask of the notes this converter reads: drum notes of its classes."""
+        return notes.is_drum & np.isin(notes.pitch, self._pitches)
 
     def _tracks_in(self, piece, stats):
         # Magenta keeps only the drum notes of its classes, after quantizing and before
         # looking for tracks, so other drums neither start a track nor bridge a gap.
         notes = piece.notes
-        kept = notes.is_drum & np.isin(notes.pitch, self._pitches)
+        kept = self.reads(notes)
         if not (kept & (notes.velocity != 0)).any():
             stats["pieces_without_usable_notes"] += 1
             return []
         piece = piece.replace(notes=notes.take(kept))
-        return [self.vocabulary.to_classes(track) for track in drum_tracks_in(piece, self._options, stats)]
+        tracks = drum_tracks_in(piece, self._options, stats)
+        if self.roll_output:
+            return [self._roll(track) for track in tracks]
+        return [self.vocabulary.to_classes(track) for track in tracks]
+
+    def _roll(self, track):
+        """bool ``[T, classes]``: the classes struck at each step of a track ``[T, 128]`` of class pitches."""
+        steps, pitches = np.nonzero(track)
+        roll = np.zeros((len(track), self.num_drum_classes), dtype=bool)
+        roll[steps, self.vocabulary.type_of_pitch[pitches].argmax(axis=1)] = True
+        return roll
 
     def _explanations(self):
         bars = f"{self.slice_bars} bar{'s' * (self.slice_bars > 1)}"
@@ -333,12 +382,14 @@ class DrumsConverter(WindowConverter):
                 "too_short": f"have no drum track lasting {bars}"}
 
     def inputs_from_labels(self, labels):
-        """float32 ``[..., T, 10]``: the classes struck, then 1 where none is; or one-hot without ``roll_input``."""
+        """float32 ``[..., T, classes + 1]``: the classes struck, then 1 where none is; or one-hot
+        without ``roll_input``. ``labels`` are ``[..., T]`` class labels, or ``[..., T, classes]``
+        rolls with ``roll_output``."""
         labels = np.asarray(labels)
         if not self.roll_input:
             return one_hot(labels, self.input_depth)
-        roll = unpack_bits(labels, self.num_drum_classes)
-        return np.concatenate([roll, (labels == 0)[..., None]], axis=-1).astype(np.float32)
+        roll = labels if self.roll_output else unpack_bits(labels, self.num_drum_classes)
+        return np.concatenate([roll, ~roll.any(axis=-1, keepdims=True)], axis=-1).astype(np.float32)
 
     def inputs_from_labels_tf(self, labels):
         """:meth:`inputs_from_labels` in TensorFlow, for input pipelines."""
@@ -346,25 +397,50 @@ class DrumsConverter(WindowConverter):
 
         if not self.roll_input:
             return tf.one_hot(labels, self.input_depth, dtype=tf.float32)
-        roll = tf.bitwise.bitwise_and(tf.bitwise.right_shift(labels[..., None], tf.range(self.num_drum_classes)), 1)
-        return tf.cast(tf.concat([roll, tf.cast(labels == 0, labels.dtype)[..., None]], axis=-1), tf.float32)
+        if self.roll_output:
+            roll = tf.cast(labels, tf.float32)
+        else:
+            roll = tf.cast(tf.bitwise.bitwise_and(
+                tf.bitwise.right_shift(labels[..., None], tf.range(self.num_drum_classes)), 1), tf.float32)
+        no_hit = tf.cast(tf.reduce_all(roll == 0, axis=-1, keepdims=True), tf.float32)
+        return tf.concat([roll, no_hit], axis=-1)
+
+    def _struck_pitches(self, labels):
+        """bool ``[N, T, 128]``: each class's first pitch where the labels (classes or rolls) strike it."""
+        if not self.roll_output:
+            return self.vocabulary.from_classes(labels)
+        rolls = np.asarray(labels)
+        if rolls.ndim != 3 or rolls.shape[-1] != self.num_drum_classes:
+            raise ValueError(f"drum rolls must be [N, T, {self.num_drum_classes}], got shape {rolls.shape}")
+        struck = np.zeros(rolls.shape[:2] + (NUM_PITCHES,), dtype=bool)
+        struck[..., self.vocabulary.decoded_pitches] = rolls != 0
+        return struck
 
     def to_note_sequences(self, labels):
-        """One NoteSequence per row of ``labels [N, T]``: each class's first pitch, one step long,
-        instrument 9, drums, velocity 80, 120 qpm (Magenta's ``DrumTrack.to_sequence``)."""
+        """One NoteSequence per window of ``labels`` (``[N, T]``, or ``[N, T, classes]`` rolls with
+        ``roll_output``): each class's first pitch, one step long, instrument 9, drums, velocity 80,
+        120 qpm (Magenta's ``DrumTrack.to_sequence``)."""
         sequences = []
-        for struck in self.vocabulary.from_classes(labels):
+        for struck in self._struck_pitches(labels):
             steps, pitches = np.nonzero(struck)
             sequences.append(sequence_from_notes(pitches, steps, steps + 1, OUTPUT_QPM, self.steps_per_quarter,
                                                  is_drum=True, instrument=DRUM_INSTRUMENT, velocity=OUTPUT_VELOCITY))
         return sequences
 
 
-CONVERTERS = {"melody": MelodyConverter, "drums": DrumsConverter}
+def converter_types():
+    """``{type name: converter class}`` for :func:`make_converter`.
+
+    The trio converter is built from this module's converters, so it is
+    imported here, when first asked for, rather than at the top.
+    """
+    from symphonia.models.music_vae.trio_converter import TrioConverter
+
+    return {"melody": MelodyConverter, "drums": DrumsConverter, "trio": TrioConverter}
 
 
 def make_converter(spec):
-    """The converter a JSON-ready ``{"type": "melody" | "drums", **keyword arguments}`` describes.
+    """The converter a JSON-ready ``{"type": "melody" | "drums" | "trio", **keyword arguments}`` describes.
 
     Raises
     ------
@@ -373,10 +449,11 @@ def make_converter(spec):
     """
     spec = dict(spec)
     kind = spec.pop("type", None)
-    if kind not in CONVERTERS:
-        raise ValueError(f"converter type must be one of {', '.join(CONVERTERS)}, got {kind!r}")
+    types = converter_types()
+    if kind not in types:
+        raise ValueError(f"converter type must be one of {', '.join(types)}, got {kind!r}")
     try:
-        return CONVERTERS[kind](**spec)
+        return types[kind](**spec)
     except TypeError as error:
         raise ValueError(f"bad {kind} converter arguments: {error}") from None
 

@@ -55,8 +55,10 @@ class WindowCorpus:
     ----------
     converter : WindowConverter
     windows : np.ndarray
-        int32 ``[W, max_length]``, the windows of the first sequence that has
-        any, then the next one's, and so on.
+        ``[W, max_length, ...]`` labels in the converter's ``label_dtype``
+        (int32 ``[W, T]`` for melodies and drums, int32 ``[W, T, 3]`` for
+        trios, uint8 ``[W, T, classes]`` for drum rolls), the windows of the
+        first sequence that has any, then the next one's, and so on.
     offsets : np.ndarray
         int64 ``[S + 1]``: sequence ``s`` owns ``windows[offsets[s]:offsets[s + 1]]``;
         only sequences with windows count.
@@ -128,8 +130,8 @@ class WindowCorpus:
         return np.repeat(self.offsets[:-1], limits) + rank_in_sequence
 
     def dataset(self, batch_size, *, mode, seed, repeat, transpose_range=None):
-        """A ``tf.data.Dataset`` of batches ``{"inputs": float32 [B, T, input_depth], "labels": int32 [B, T],
-        "lengths": int32 [B]}``.
+        """A ``tf.data.Dataset`` of batches ``{"inputs": float32 [B, T, input_depth], "labels": int32 [B, T, ...],
+        "lengths": int32 [B]}`` (labels shaped as :attr:`windows`' rows).
 
         Parameters
         ----------
@@ -168,7 +170,7 @@ class WindowCorpus:
         batches = examples.batch(batch_size, drop_remainder=training)
 
         def assemble(index, shift):
-            labels = tf.gather(windows, index)
+            labels = tf.cast(tf.gather(windows, index), tf.int32)
             if room is not None:
                 labels = tf.where(labels >= 2, labels + shift[:, None], labels)
             return {"inputs": self.converter.inputs_from_labels_tf(labels), "labels": labels,

@@ -4,11 +4,13 @@ import numpy as np
 import pytest
 
 from symphonia.models.music_vae.converters import (
+    FULL_DRUM_PITCH_CLASSES,
     DrumsConverter,
     MelodyConverter,
     make_converter,
     skip_reason,
 )
+from symphonia.models.music_vae.data import WindowCorpus
 from tests.data.note_sequences import SECONDS_PER_STEP, drum, note, sequence
 
 CAT_MEL = {"valid_programs": range(32)}  # cat-mel_2bar's converter; the rest are the defaults
@@ -200,12 +202,20 @@ def test_drums_decode_to_each_class_first_pitch():
     assert all(round((n.end_time - n.start_time) / SECONDS_PER_STEP) == 1 for n in ns.notes)
 
 
-@pytest.mark.parametrize("converter", [MelodyConverter(), DrumsConverter(), DrumsConverter(roll_input=False)],
-                         ids=["melody", "drums", "drums-one-hot"])
+def full_drum_rolls():
+    return DrumsConverter(pitch_classes=FULL_DRUM_PITCH_CLASSES, roll_output=True)
+
+
+@pytest.mark.parametrize("converter", [MelodyConverter(), DrumsConverter(), DrumsConverter(roll_input=False),
+                                       full_drum_rolls()], ids=["melody", "drums", "drums-one-hot", "drum-rolls"])
 def test_tensorflow_inputs_match_numpy_inputs(converter):
     import tensorflow as tf
 
-    labels = np.random.default_rng(2).integers(0, converter.output_depth, size=(3, 32)).astype(np.int32)
+    rng = np.random.default_rng(2)
+    if getattr(converter, "roll_output", False):
+        labels = (rng.random((3, 32, converter.output_depth)) < 0.05).astype(np.int32)
+    else:
+        labels = rng.integers(0, converter.output_depth, size=(3, 32)).astype(np.int32)
     np.testing.assert_array_equal(converter.inputs_from_labels_tf(tf.constant(labels)).numpy(),
                                   converter.inputs_from_labels(labels))
 
@@ -242,8 +252,8 @@ def test_specs_are_json_and_rebuild_the_converter():
         rebuilt = make_converter(spec)
         assert type(rebuilt) is type(converter) and rebuilt.spec == converter.spec
     assert make_converter({"type": "melody", "valid_programs": [0, 1]}).valid_programs == (0, 1)
-    with pytest.raises(ValueError, match="type must be one of melody, drums"):
-        make_converter({"type": "trio"})
+    with pytest.raises(ValueError, match="type must be one of melody, drums, trio"):
+        make_converter({"type": "piano"})
     with pytest.raises(ValueError, match="bad drums converter arguments"):
         make_converter({"type": "drums", "min_pitch": 3})
 
@@ -253,3 +263,67 @@ def test_explanations_name_the_filters():
         "have no pitched note of programs 0..31 within MIDI 21..108"
     assert DrumsConverter().explain("too_short") == "have no drum track lasting 2 bars"
     assert "4/4" in DrumsConverter().explain("not_4_4")
+
+
+def test_nade_drum_configs_have_roll_outputs_of_61_and_9_classes():
+    full, reduced = full_drum_rolls(), DrumsConverter(roll_output=True)
+    assert (full.input_depth, full.output_depth) == (62, 61)
+    assert (reduced.input_depth, reduced.output_depth) == (10, 9)
+    assert len({p for (p,) in FULL_DRUM_PITCH_CLASSES}) == 61
+    with pytest.raises(ValueError, match="roll_output needs roll_input"):
+        DrumsConverter(roll_output=True, roll_input=False)
+    with pytest.raises(ValueError, match="need 1 to 16 drum pitch classes"):
+        DrumsConverter(pitch_classes=FULL_DRUM_PITCH_CLASSES)  # 2^61 one-hot classes
+
+
+def test_full_drum_rolls_give_each_pitch_its_own_column():
+    # Spec 7.3's order: 36 is column 0, 35 column 1, 43 column 48 (among the high toms), 82 the last;
+    # 22 and 26 have no column.
+    hits = {0: [36, 35], 5: [43], 16: [82, 22], 31: [26, 36]}
+    (window,) = full_drum_rolls().to_windows(sequence([drum(p, step) for step, ps in hits.items() for p in ps]))
+    assert window.shape == (32, 61) and window.dtype == np.uint8
+    assert {(int(s), int(c)) for s, c in zip(*np.nonzero(window))} == {(0, 0), (0, 1), (5, 48), (16, 60), (31, 0)}
+
+
+def test_reduced_rolls_are_the_bits_of_the_one_hot_labels():
+    notes = [drum(p, step) for step in range(0, 64, 3) for p in ([36, 42] if step % 2 else [38, 51])]
+    labels = np.stack(DrumsConverter().to_windows(sequence(notes)))
+    rolls = np.stack(DrumsConverter(roll_output=True).to_windows(sequence(notes)))
+    np.testing.assert_array_equal(rolls, (labels[..., None] >> np.arange(9)) & 1)
+
+
+def test_drum_rolls_survive_a_round_trip_through_note_sequences():
+    converter = full_drum_rolls()
+    rolls = (np.random.default_rng(4).random((20, 32, 61)) < 0.06).astype(np.uint8)
+    rolls[:, [0, -1], 0] = 1  # a kick on the first and last steps keeps the track whole
+    for window, ns in zip(rolls, converter.to_note_sequences(rolls)):
+        assert all(n.is_drum and n.instrument == 9 and n.velocity == 80 for n in ns.notes)
+        assert {n.pitch for n in ns.notes} <= {p for (p,) in FULL_DRUM_PITCH_CLASSES}
+        np.testing.assert_array_equal(converter.to_windows(ns), [window])
+
+
+def test_roll_inputs_add_a_no_hit_bit():
+    rolls = np.zeros((1, 2, 61), dtype=np.uint8)
+    rolls[0, 0, [3, 60]] = 1
+    inputs = full_drum_rolls().inputs_from_labels(rolls)
+    assert inputs.shape == (1, 2, 62) and inputs.dtype == np.float32
+    assert np.flatnonzero(inputs[0, 0]).tolist() == [3, 60] and np.flatnonzero(inputs[0, 1]).tolist() == [61]
+
+
+def test_a_corpus_of_drum_rolls_batches_int32_rolls():
+    converter = full_drum_rolls()
+    corpus = WindowCorpus.from_note_sequences([sequence([drum(35, step) for step in range(0, 48, 3)])], converter)
+    assert corpus.windows.shape == (2, 32, 61) and corpus.windows.dtype == np.uint8
+    (batch,) = list(corpus.dataset(2, mode="eval", seed=0, repeat=False))
+    assert batch["labels"].dtype.name == "int32" and batch["labels"].shape == (2, 32, 61)
+    np.testing.assert_array_equal(batch["inputs"].numpy(), converter.inputs_from_labels(corpus.windows))
+
+
+def test_sixteen_bar_melodies_take_any_program_and_slide_a_bar_at_a_time():
+    # hierdec-mel_16bar's converter: 18 bars of a violin (program 40) give windows at bars 0, 1 and 2.
+    pitches = [60 + i % 13 for i in range(4 * 18)]
+    converter = MelodyConverter(slice_bars=16)
+    windows = windows_of(converter, quarter_notes(pitches, program=40))
+    assert converter.max_length == 256
+    labels = quarter_note_labels(pitches)
+    np.testing.assert_array_equal(windows, [labels[0:256], labels[16:272], labels[32:288]])

@@ -1,0 +1,167 @@
+"""Benchmark MusicVAE: training speed against Magenta's, held-out reconstruction, KL, sampling time.
+
+For ``cat-mel_2bar_small`` (Bach chorales, every 10th piece by id held out)
+and ``cat-drums_2bar_small`` (Groove, its official train / validation split
+from ``info.csv``), converts the data with ``convert_dir_to_note_sequences``,
+trains for ``--budget_secs`` of wall time and prints: training steps/s (after
+the first, compiling step), held-out accuracy teacher-forced and sampled
+from the posterior mean at temperature 0, KL bits, and the time to sample 10
+outputs. With ``--magenta`` it then runs Magenta's ``music_vae_train`` on the
+same files and batch size for the same budget and reads its steps/s from its
+checkpoints' steps and times. The last line per config is
+``config=<name> steps_per_s=<x> tf_acc=<x> sampled_acc=<x> kl_bits=<x>``.
+
+    python scripts/bench_music_vae.py /work/shared/data --budget_secs=300 \\
+        --magenta=/work/magenta-peer-venv/bin/music_vae_train
+"""
+
+import argparse
+import csv
+import glob
+import hashlib
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def convert(input_dir, output_file):
+    if not os.path.exists(output_file):
+        subprocess.run(["convert_dir_to_note_sequences", f"--input_dir={input_dir}", f"--output_file={output_file}",
+                        "--recursive", "--num_workers=1"], check=True, capture_output=True)
+    from symphonia.models.music_vae.data import read_note_sequences
+
+    return list(read_note_sequences(output_file))
+
+
+def melody_split(data_dir, work_dir):
+    sequences = convert(os.path.join(data_dir, "bach-chorales"), os.path.join(work_dir, "bach.tfrecord"))
+    held_out = [int(hashlib.sha1(ns.id.encode()).hexdigest(), 16) % 10 == 0 for ns in sequences]
+    return ([ns for ns, out in zip(sequences, held_out) if not out], [ns for ns, out in zip(sequences, held_out) if out])
+
+
+def drums_split(data_dir, work_dir):
+    with open(os.path.join(data_dir, "groove", "info.csv"), newline="") as file:
+        split = {row["midi_filename"]: row["split"] for row in csv.DictReader(file)}
+    sequences = convert(os.path.join(data_dir, "groove"), os.path.join(work_dir, "groove.tfrecord"))
+    return ([ns for ns in sequences if split.get(ns.filename) == "train"],
+            [ns for ns in sequences if split.get(ns.filename) == "validation"])
+
+
+def train_for(config, corpus, budget_secs, seed=0):
+    """Trains a fresh model for ``budget_secs``; returns ``(model, steps, steps per second)``."""
+    import tensorflow as tf
+
+    from symphonia.models.music_vae.train import MusicVaeTask, make_optimizer
+    from symphonia.training.task import LOSS
+
+    optimizer = make_optimizer(config.hparams)
+    task = MusicVaeTask(config, optimizer, seed)
+    variables = task.model.trainable_variables
+
+    @tf.function
+    def step(batch):
+        with tf.GradientTape() as tape:
+            statistics = task.statistics(batch, training=True)
+            loss = statistics[LOSS][0] / statistics[LOSS][1]
+        gradients, statistics = task.prepare_gradients(tape.gradient(loss, variables), statistics)
+        optimizer.apply(gradients, variables)
+        return statistics
+
+    batches = iter(corpus.dataset(config.hparams.batch_size, mode="train", seed=seed, repeat=True,
+                                  transpose_range=config.transpose_range))
+    step(next(batches))
+    started, steps = time.monotonic(), 0
+    while time.monotonic() - started < budget_secs:
+        step(next(batches))
+        steps += 1
+    return task.model, steps, steps / (time.monotonic() - started)
+
+
+def held_out_scores(config, model, corpus):
+    """Teacher-forced and sampled (posterior mean, temperature 0) accuracy and KL bits on ``corpus``."""
+    import tensorflow as tf
+
+    from symphonia.models.music_vae.losses import kl_divergence
+    from symphonia.models.music_vae.trained_model import TrainedModel
+
+    labels = corpus.windows[corpus.first_windows()]
+    trained = TrainedModel(config, batch_size=128, model=model)
+    _, mu, sigma = trained.encode_labels(labels)
+    logits = np.concatenate([model.decoder.reconstruct(tf.constant(labels[i:i + 256]), mu[i:i + 256], 0.0,
+                                                       tf.constant([0, 0])).numpy()
+                             for i in range(0, len(labels), 256)])
+    tf_acc = float(np.mean(np.argmax(logits, axis=-1) == labels))
+    sampled_acc = float(np.mean(trained.decode_to_labels(mu, 0.0) == labels))
+    kl_bits = float(np.mean(kl_divergence(mu, sigma).numpy()) / np.log(2.0))
+    sampler = TrainedModel(config, batch_size=10, model=model)
+    started = time.monotonic()
+    sampler.sample(10, temperature=0.5, seed=0)
+    first = time.monotonic() - started
+    started = time.monotonic()
+    sampler.sample(10, temperature=0.5, seed=1)
+    return tf_acc, sampled_acc, kl_bits, first, time.monotonic() - started, len(labels)
+
+
+def magenta_steps_per_second(magenta, config_name, sequences, batch_size, budget_secs, work_dir):
+    """Magenta's training rate on the same windows: steps between its later checkpoints over their times."""
+    from symphonia.tfrecord import AtomicRecordWriter
+
+    path = os.path.join(work_dir, f"{config_name}_train.tfrecord")
+    with AtomicRecordWriter(path) as writer:
+        for ns in sequences:
+            writer.write(ns.SerializeToString())
+    run_dir = os.path.join(work_dir, f"magenta_{config_name}_{int(time.time())}")
+    env = dict(os.environ, PATH=os.path.dirname(magenta) + os.pathsep + os.environ["PATH"], TF_CPP_MIN_LOG_LEVEL="2")
+    try:
+        subprocess.run([magenta, f"--config={config_name}", f"--run_dir={run_dir}", "--mode=train",
+                        f"--examples_path={path}", f"--hparams=batch_size={batch_size}", "--num_steps=1000000"],
+                       env=env, capture_output=True, timeout=budget_secs, check=False)
+    except subprocess.TimeoutExpired:
+        pass
+    saved = sorted((int(index.rsplit("-", 1)[1][:-len(".index")]), os.path.getmtime(index))
+                   for index in glob.glob(os.path.join(run_dir, "train", "model.ckpt-*.index")))
+    saved = [entry for entry in saved if entry[0] > 0]  # step 0 is saved before the graph has run
+    if len(saved) < 2:
+        return float("nan")
+    return (saved[-1][0] - saved[0][0]) / (saved[-1][1] - saved[0][1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir")
+    parser.add_argument("--budget_secs", type=float, default=300.0, help="training wall time per config")
+    parser.add_argument("--batch_size", type=int, default=64)
+    parser.add_argument("--magenta", default=None, help="Magenta's music_vae_train, to compare training speed")
+    parser.add_argument("--work_dir", default="/tmp/bench_music_vae")
+    parser.add_argument("--configs", default="cat-mel_2bar_small,cat-drums_2bar_small")
+    args = parser.parse_args()
+    os.makedirs(args.work_dir, exist_ok=True)
+    from symphonia.models.music_vae.configs import get_config
+    from symphonia.models.music_vae.data import WindowCorpus
+
+    for name in args.configs.split(","):
+        config = get_config(name).with_hparams(f"batch_size={args.batch_size}")
+        train, held_out = (melody_split if "mel" in name else drums_split)(args.data_dir, args.work_dir)
+        converter = config.make_converter()
+        train_corpus = WindowCorpus.from_note_sequences(train, converter)
+        held_out_corpus = WindowCorpus.from_note_sequences(held_out, converter)
+        print(f"{name}: {len(train)} train / {len(held_out)} held-out sequences, {len(train_corpus.windows)} "
+              f"training windows", flush=True)
+        model, steps, rate = train_for(config, train_corpus, args.budget_secs)
+        tf_acc, sampled_acc, kl_bits, first, warm, count = held_out_scores(config, model, held_out_corpus)
+        print(f"{name}: {steps} steps in {args.budget_secs:.0f} s, {rate:.3f} steps/s; held-out windows {count}; "
+              f"sampling 10 outputs {first:.2f} s (first call, compiling), {warm:.3f} s after", flush=True)
+        if args.magenta:
+            magenta_rate = magenta_steps_per_second(args.magenta, name, train, args.batch_size, args.budget_secs,
+                                                    args.work_dir)
+            print(f"{name}: magenta steps/s {magenta_rate:.3f}; ours / magenta {rate / magenta_rate:.2f}", flush=True)
+        print(f"config={name} steps_per_s={rate:.3f} tf_acc={tf_acc:.4f} sampled_acc={sampled_acc:.4f} "
+              f"kl_bits={kl_bits:.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
