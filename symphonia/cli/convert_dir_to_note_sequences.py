@@ -10,11 +10,13 @@ import os
 from absl import flags
 
 from symphonia.cli.common import CommandError, run as run_command
+from symphonia.cli.pipeline_flag import define_pipeline_options_flag, use_beam
 
 flags.DEFINE_string("input_dir", None, "Directory containing MIDI, MusicXML (.xml, .mxl, .musicxml) and ABC files.")
 flags.DEFINE_string("output_file", None, "TFRecord to write the NoteSequences to (replaced atomically).")
 flags.DEFINE_bool("recursive", False, "Also convert the files in subdirectories of --input_dir.")
 flags.DEFINE_integer("num_workers", os.cpu_count() or 1, "Worker processes reading files (0: read in-process).")
+define_pipeline_options_flag()
 flags.mark_flags_as_required(["input_dir", "output_file"])
 
 FLAGS = flags.FLAGS
@@ -26,8 +28,12 @@ def main(argv):
     input_dir = os.path.expanduser(FLAGS.input_dir)
     output_file = os.path.expanduser(FLAGS.output_file)
     try:
-        summary = convert_directory(input_dir, output_file, recursive=FLAGS.recursive,
-                                    num_workers=FLAGS.num_workers)
+        if use_beam():
+            from symphonia.beam.convert import convert_directory as convert_on_beam
+            summary = convert_on_beam(input_dir, output_file, FLAGS.pipeline_options, recursive=FLAGS.recursive)
+        else:
+            summary = convert_directory(input_dir, output_file, recursive=FLAGS.recursive,
+                                        num_workers=FLAGS.num_workers)
     except NotADirectoryError as error:
         raise CommandError(str(error)) from None
     except OSError as error:

@@ -9,6 +9,7 @@ extracted (Magenta writes two empty files in silence).
 """
 
 import collections
+import itertools
 import multiprocessing
 import os
 import time
@@ -17,6 +18,7 @@ from functools import partial
 
 from absl import logging
 
+from symphonia.data.input_pipeline import DatasetError, find_files
 from symphonia.data.split import is_eval
 from symphonia.tfrecord import AtomicRecordWriter, read_records
 
@@ -93,7 +95,7 @@ def create_dataset(recipe, input_file, output_dir, eval_ratio=0.1, seed=0, num_w
         Picklable object with ``output_name`` (e.g. ``"melodies"``) and
         ``examples(sequence) -> (list of serialized SequenceExamples, Counter)``.
     input_file : str
-        TFRecord of NoteSequences (ours or Magenta's).
+        TFRecord of NoteSequences (ours or Magenta's), or a glob of several (the Beam path's shards).
     output_dir : str
         Receives ``training_<name>.tfrecord`` and ``eval_<name>.tfrecord``,
         each written atomically.
@@ -107,13 +109,12 @@ def create_dataset(recipe, input_file, output_dir, eval_ratio=0.1, seed=0, num_w
     Raises
     ------
     FileNotFoundError
-        When ``input_file`` does not exist.
+        When no file matches ``input_file``.
     NothingExtractedError
         When no example could be made; nothing is written then.
     """
     started = time.monotonic()
-    if not os.path.isfile(input_file):
-        raise FileNotFoundError(f"input file {input_file!r} does not exist")
+    paths = input_paths(input_file)
     if num_workers is None:
         num_workers = os.cpu_count() or 1
     summary = DatasetSummary(input_file, output_dir)
@@ -121,7 +122,8 @@ def create_dataset(recipe, input_file, output_dir, eval_ratio=0.1, seed=0, num_w
     writers = {p: AtomicRecordWriter(path) for p, path in summary.paths.items()}
     last_report = started
     try:
-        for result in _results(recipe, read_records(input_file), eval_ratio, seed, num_workers):
+        records = itertools.chain.from_iterable(map(read_records, paths))
+        for result in _results(recipe, records, eval_ratio, seed, num_workers):
             summary.sequences += 1
             summary.sequences_per_partition[result.partition] += 1
             summary.stats.update(result.stats)
@@ -145,6 +147,20 @@ def create_dataset(recipe, input_file, output_dir, eval_ratio=0.1, seed=0, num_w
         writer.close()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def input_paths(input_file):
+    """The files ``input_file`` names, sorted: a path, or a glob such as the Beam path's shards ``<path>*``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When nothing matches.
+    """
+    try:
+        return find_files(input_file)
+    except DatasetError as error:
+        raise FileNotFoundError(f"input file {error}") from None
 
 
 def _nothing_extracted_message(summary):

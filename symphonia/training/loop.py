@@ -15,6 +15,9 @@ Behaviour (Magenta's ``run_training`` where it has an equivalent):
 * Every ``summary_frequency`` steps the batch's statistics go to TensorBoard
   and a progress line (step, loss, the task's chosen metrics, steps/s) to the
   log. A non-finite loss stops the run with :class:`TrainingError`.
+* Called inside a ``tf.distribute`` strategy's scope (the trainers'
+  ``--strategy``), the step runs on every replica over its share of the
+  batch, and only the chief writes; see :mod:`symphonia.training.distribute`.
 """
 
 import contextlib
@@ -26,7 +29,7 @@ import time
 import tensorflow as tf
 from absl import logging
 
-from symphonia.training import checkpoints, summaries
+from symphonia.training import checkpoints, distribute, summaries
 from symphonia.training.task import LOSS
 
 
@@ -50,43 +53,58 @@ def train(task, make_dataset, train_dir, optimizer, config, *, num_steps=0, summ
         Checkpointed with the model.
     config : dict
         The full configuration, JSON-ready, stored as ``config.json``.
+
+    Under a strategy, ``task.model`` and ``optimizer`` must have been made in
+    its scope, and ``train_dir`` must be one directory all workers see.
     """
-    tf.io.gfile.makedirs(train_dir)
-    checkpoints.store_config(train_dir, config)
-    checkpoints.remove_partial_saves(train_dir)
+    strategy = distribute.current_strategy()
+    chief = distribute.is_chief(strategy)
+    if chief:
+        tf.io.gfile.makedirs(train_dir)
+        checkpoints.store_config(train_dir, config)
+        checkpoints.remove_partial_saves(train_dir)
+    else:
+        checkpoints.check_config(train_dir, config)
     model = task.model
     variables = model.trainable_variables
     optimizer.build(variables)  # so that a checkpoint's optimizer slots have somewhere to go
-    step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+    step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step",
+                       aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
     checkpoint = checkpoints.checkpoint_objects(model, step, optimizer)
     latest = checkpoints.latest_checkpoint(train_dir)
     if latest is not None:
         checkpoint.read(latest[1]).assert_existing_objects_matched()
-        logging.info("Resuming from %s at step %d.", latest[1], int(step))
-    if num_steps and int(step) >= num_steps:
-        logging.info("Step %d reached already (num_training_steps=%d); nothing to do.", int(step), num_steps)
-        return int(step)
+        logging.info("Resuming from %s at step %d.", latest[1], int(step.numpy()))
+    if num_steps and int(step.numpy()) >= num_steps:
+        logging.info("Step %d reached already (num_training_steps=%d); nothing to do.", int(step.numpy()), num_steps)
+        return int(step.numpy())
 
-    dataset = make_dataset(int(step))
+    dataset = make_dataset(int(step.numpy())) if strategy is None else distribute.DistributedBatches(
+        strategy, make_dataset, int(step.numpy()))
 
     @tf.function(input_signature=[dataset.element_spec])
     def train_step(batch):
         with tf.GradientTape() as tape:
             statistics = task.statistics(batch, training=True)
             total, count = statistics[LOSS]
-            loss = total / count
-        optimizer.apply(tape.gradient(loss, variables), variables)
+            loss = total / distribute.sum_over_replicas(count)
+        gradients = tape.gradient(loss, variables)
+        if hasattr(task, "prepare_gradients"):  # optional: e.g. MusicVAE's clipping, adding its norm
+            gradients, statistics = task.prepare_gradients(gradients, statistics)
+        optimizer.apply(gradients, variables)
         step.assign_add(1)
         return statistics
 
-    manager = checkpoints.checkpoint_manager(checkpoint, train_dir)
-    writer = tf.summary.create_file_writer(train_dir)
-    progress = _Progress(int(step), num_steps)
+    run_step = train_step if strategy is None else distribute.replicated(strategy, train_step, dataset)
+    agree = distribute.agreement(strategy, summary_frequency)
+    writer = tf.summary.create_file_writer(train_dir) if chief else tf.summary.create_noop_writer()
+    progress = _Progress(int(step.numpy()), num_steps)
     last_save = time.monotonic()
-    with _stop_requests() as stop:
+    with distribute.save_directory(train_dir, chief) as save_dir, _stop_requests() as stop:
+        manager = checkpoints.checkpoint_manager(checkpoint, save_dir)
         for batch in dataset:
-            statistics = summaries.as_numpy(train_step(batch))
-            current = int(step)
+            statistics = summaries.as_numpy(run_step(batch))
+            current = int(step.numpy())
             loss = statistics[LOSS][0] / statistics[LOSS][1]
             if not math.isfinite(loss):
                 raise TrainingError(f"the loss became {loss} at step {current}; try a lower learning_rate "
@@ -97,18 +115,21 @@ def train(task, make_dataset, train_dir, optimizer, config, *, num_steps=0, summ
                 values["global_step/sec"] = progress.rate(current)
                 summaries.write_scalars(writer, values, current)
                 progress.log(current, values, task.progress_tags)
-            if finished or stop.requested or time.monotonic() - last_save >= save_checkpoint_secs:
+            time_due = time.monotonic() - last_save >= save_checkpoint_secs
+            save_due, stopping = agree(current, stop.requested or time_due, stop.requested)
+            if finished or save_due:
                 manager.save(checkpoint_number=current)
-                checkpoints.prune(train_dir, num_checkpoints)
+                checkpoints.prune(save_dir, num_checkpoints)
                 last_save = time.monotonic()
                 logging.info("Saved checkpoint at step %d.", current)
-            if finished or stop.requested:
+            if finished or stopping:
                 break
         else:
             raise TrainingError("the dataset ran out of batches")
-    if stop.requested:
-        logging.info("Stopped by %s at step %d; run the same command again to resume.", stop.requested, int(step))
-    return int(step)
+    if stopping and not finished:
+        logging.info("Stopped by %s at step %d; run the same command again to resume.",
+                     stop.requested or "another worker", int(step.numpy()))
+    return int(step.numpy())
 
 
 class _Progress:
