@@ -8,6 +8,9 @@ configuration stored beside its weights: ``--config`` and ``--hparams`` are
 not needed, and if given must agree with the stored model. With
 ``--save_generator_bundle`` the checkpoint is written to ``--bundle_file``
 instead of generating.
+With no model named, the bundle shipped in the package for ``--config`` (or
+the family's default configuration) is used. ``--render_audio`` and ``--plot``
+add a WAV and a PNG piano roll beside each MIDI file.
 
 Cheap checks (flags, primers) run before TensorFlow is imported, so a
 mistyped command fails in a second.
@@ -19,7 +22,10 @@ import time
 
 from absl import flags, logging
 
+from symphonia.cli import output_flags
 from symphonia.cli.common import CommandError, family_script
+from symphonia.cli.default_bundle import default_bundle_file
+from symphonia.cli.events_rnn_config_flags import define_config_flags, stored_config_with_flags
 
 FLAGS = flags.FLAGS
 
@@ -42,11 +48,9 @@ _DEFAULT_PRIMERS = {
 
 def define_flags(family, default_config):
     """Defines the generation flags of ``family`` (``melody_rnn``, ``drums_rnn`` or ``polyphony_rnn``)."""
-    from symphonia.models.events_rnn.configs import config_names
-
-    flags.DEFINE_string("config", default_config,
-                        f"Model configuration ({', '.join(config_names(family))}); optional: the model's stored "
-                        f"configuration is used, and this must match it.")
+    define_config_flags(family, default_config, "Model configuration, optional (the model's stored configuration "
+                        "is used, and this must match it)", "Hyperparameters; not needed (they are stored with the "
+                        "model), and those that shape the model must match it.")
     flags.DEFINE_string("run_dir", None, "Training run directory: generate from the newest checkpoint in "
                         "run_dir/train.")
     flags.DEFINE_string("checkpoint_file", None, "A checkpoint (prefix such as run_dir/train/model.ckpt-1000, or a "
@@ -78,12 +82,11 @@ def define_flags(family, default_config):
     flags.DEFINE_integer("branch_factor", 1, "Copies of each candidate sampled further per beam search iteration.",
                          lower_bound=1)
     flags.DEFINE_integer("steps_per_iteration", 1, "Events sampled per beam search iteration.", lower_bound=1)
-    flags.DEFINE_string("hparams", "", "Hyperparameters; not needed (they are stored with the model), and those "
-                        "that shape the model must match it.")
     flags.DEFINE_integer("seed", None, "Random seed: the same seed writes the same files (default: drawn and logged).")
+    output_flags.define_output_flags()
 
 
-def _model_source():
+def _model_source(family):
     """``(kind, path)`` of the model to load, checking that the flags name exactly one."""
     given = [(name, FLAGS[name].value) for name in ("run_dir", "checkpoint_file") if FLAGS[name].value]
     if len(given) > 1:
@@ -99,7 +102,7 @@ def _model_source():
             raise CommandError(f"give --bundle_file or --{given[0][0]}, not both")
         return "bundle_file", os.path.expanduser(FLAGS.bundle_file)
     if not given:
-        raise CommandError("say which model to use: --bundle_file, --run_dir or --checkpoint_file")
+        return "bundle_file", default_bundle_file(family, FLAGS.config)
     return given[0][0], os.path.expanduser(given[0][1])
 
 
@@ -118,7 +121,7 @@ def _load(kind, path, family):
     if FLAGS["config"].present and FLAGS.config != config.name:
         raise CommandError(f"--config={FLAGS.config}, but {path} holds a model of config {config.name}")
     _check_hparams(config, path)
-    return config, model
+    return stored_config_with_flags(config, path), model
 
 
 def _check_hparams(config, path):
@@ -164,8 +167,8 @@ def _parse_primer(flag, value):
 
 def _primer_sequence(flag, parsed, steps_per_quarter):
     """The primer NoteSequence, at ``--qpm`` (a primer MIDI keeps its own tempo)."""
-    from symphonia.generation.events_rnn import drums, melody, polyphony
-    from symphonia.generation.note_sequences import DEFAULT_QPM
+    from symphonia.generation.events_rnn import drums, melody
+    from symphonia.generation.note_sequences import DEFAULT_QPM, chord_sequence
     from symphonia.music.proto import NoteSequence
 
     qpm = FLAGS.qpm or DEFAULT_QPM
@@ -176,7 +179,7 @@ def _primer_sequence(flag, parsed, steps_per_quarter):
     if flag == "primer_drums":
         return drums.drum_sequence(parsed, 0, qpm, steps_per_quarter)
     if flag == "primer_pitches":
-        return polyphony.chord_sequence(parsed, qpm)
+        return chord_sequence(parsed, qpm)
     sequence = NoteSequence()
     sequence.tempos.add().qpm = qpm
     return sequence
@@ -202,7 +205,7 @@ def main(family):
     """Generates MIDI files, or with ``--save_generator_bundle`` writes a bundle, for ``family``."""
     from symphonia.generation.options import GenerationOptions
 
-    kind, path = _model_source()
+    kind, path = _model_source(family)
     if FLAGS.qpm is not None and not FLAGS.qpm > 0:
         raise CommandError(f"--qpm must be a positive tempo, got {FLAGS.qpm}")
     try:
@@ -218,7 +221,6 @@ def main(family):
 
     from symphonia.generation.events_rnn.generator import EventsRnnGenerator
     from symphonia.generation.events_rnn.rollout import GenerationError
-    from symphonia.generation.midi_files import write_midi_files
     from symphonia.generation.primers import PrimerError
 
     primer = _primer_sequence(primer_flag, parsed, config.steps_per_quarter)
@@ -235,10 +237,7 @@ def main(family):
     logging.info("Generated %d sequences of %d steps in %.2f s.", len(sequences), FLAGS.num_steps,
                  time.monotonic() - started)
     output_dir = os.path.expanduser(FLAGS.output_dir)
-    try:
-        write_midi_files(sequences, output_dir)
-    except OSError as error:
-        raise CommandError(f"cannot write to {output_dir}: {error.strerror or error}") from None
+    output_flags.write_outputs(sequences, output_dir)
     logging.info("Wrote %d MIDI files to %s", len(sequences), output_dir)
     return 0
 

@@ -16,9 +16,19 @@ from symphonia.music.note_seq_modules import import_note_seq_module
 
 def output_names(num_outputs, when=None):
     """The file names of ``num_outputs`` outputs generated at ``when`` (a ``time.struct_time``; default now)."""
-    stamp = time.strftime("%Y-%m-%d_%H%M%S", time.localtime() if when is None else when)
+    stamp = _stamp(when)
     digits = len(str(num_outputs))
     return [f"{stamp}_{str(index).zfill(digits)}.mid" for index in range(1, num_outputs + 1)]
+
+
+def numbered_output_names(prefix, num_outputs, when=None):
+    """MusicVAE's names: ``<prefix>_<YYYY-MM-DD_HHMMSS>-NNN-of-MMM.mid``, ``NNN`` counting from 000."""
+    stamp = _stamp(when)
+    return [f"{prefix}_{stamp}-{index:03d}-of-{num_outputs:03d}.mid" for index in range(num_outputs)]
+
+
+def _stamp(when):
+    return time.strftime("%Y-%m-%d_%H%M%S", time.localtime() if when is None else when)
 
 
 def midi_bytes(sequence):
@@ -28,10 +38,17 @@ def midi_bytes(sequence):
     return buffer.getvalue()
 
 
-def write_midi_files(sequences, output_dir, when=None):
-    """Writes each NoteSequence to ``output_dir`` (created if needed) under Magenta's names; returns the paths."""
+def write_midi_files(sequences, output_dir, when=None, names=None):
+    """Writes each NoteSequence to ``output_dir`` (created if needed); returns the paths.
+
+    The files get Magenta's events-RNN names (:func:`output_names`) unless
+    ``names`` (one per sequence) says otherwise: MusicVAE names its own.
+    """
     os.makedirs(output_dir, exist_ok=True)
-    paths = [os.path.join(output_dir, name) for name in output_names(len(sequences), when)]
+    names = output_names(len(sequences), when) if names is None else names
+    if len(names) != len(sequences):
+        raise ValueError(f"{len(sequences)} sequences but {len(names)} file names")
+    paths = [os.path.join(output_dir, name) for name in names]
     for sequence, path in zip(sequences, paths):
         write_bytes_atomically(path, midi_bytes(sequence))
     return paths
