@@ -16,15 +16,12 @@ Cheap checks (flags, primers) run before TensorFlow is imported, so a
 mistyped command fails in a second.
 """
 
-import os
-import random
 import time
 
 from absl import flags, logging
 
-from symphonia.cli import output_flags
+from symphonia.cli import generate_common, output_flags
 from symphonia.cli.common import CommandError, family_script
-from symphonia.cli.default_bundle import default_bundle_file
 from symphonia.cli.events_rnn_config_flags import define_config_flags, stored_config_with_flags
 
 FLAGS = flags.FLAGS
@@ -51,15 +48,7 @@ def define_flags(family, default_config):
     define_config_flags(family, default_config, "Model configuration, optional (the model's stored configuration "
                         "is used, and this must match it)", "Hyperparameters; not needed (they are stored with the "
                         "model), and those that shape the model must match it.")
-    flags.DEFINE_string("run_dir", None, "Training run directory: generate from the newest checkpoint in "
-                        "run_dir/train.")
-    flags.DEFINE_string("checkpoint_file", None, "A checkpoint (prefix such as run_dir/train/model.ckpt-1000, or a "
-                        "directory: its newest checkpoint) to generate from.")
-    flags.DEFINE_string("bundle_file", None, "A .mag generator bundle to generate from (or, with "
-                        "--save_generator_bundle, to write).")
-    flags.DEFINE_bool("save_generator_bundle", False, "Write the checkpoint as --bundle_file instead of generating.")
-    flags.DEFINE_string("bundle_description", None, "Free text stored in the bundle (its training data...).")
-    flags.DEFINE_string("output_dir", f"/tmp/{family}/generated", "Directory for the MIDI files.")
+    generate_common.define_model_source_flags(family)
     flags.DEFINE_integer("num_outputs", 10, "Number of MIDI files to generate.", lower_bound=1)
     flags.DEFINE_integer("num_steps", 128, "Length of each output in steps, the primer included.", lower_bound=1)
     flags.DEFINE_string("primer_midi", "", "A MIDI (or MusicXML, ABC) file to continue; its tempo overrides --qpm.")
@@ -86,59 +75,15 @@ def define_flags(family, default_config):
     output_flags.define_output_flags()
 
 
-def _model_source(family):
-    """``(kind, path)`` of the model to load, checking that the flags name exactly one."""
-    given = [(name, FLAGS[name].value) for name in ("run_dir", "checkpoint_file") if FLAGS[name].value]
-    if len(given) > 1:
-        raise CommandError("give --run_dir or --checkpoint_file, not both")
-    if FLAGS.save_generator_bundle:
-        if not FLAGS.bundle_file:
-            raise CommandError("--save_generator_bundle needs --bundle_file: where to write the bundle")
-        if not given:
-            raise CommandError("--save_generator_bundle needs --run_dir or --checkpoint_file: what to bundle")
-        return given[0][0], os.path.expanduser(given[0][1])
-    if FLAGS.bundle_file:
-        if given:
-            raise CommandError(f"give --bundle_file or --{given[0][0]}, not both")
-        return "bundle_file", os.path.expanduser(FLAGS.bundle_file)
-    if not given:
-        return "bundle_file", default_bundle_file(family, FLAGS.config)
-    return given[0][0], os.path.expanduser(given[0][1])
-
-
 def _load(kind, path, family):
-    from symphonia.generation.events_rnn import loading
+    from symphonia.generation.events_rnn.loading import EVENTS_RNN
 
-    load = {"bundle_file": loading.load_bundle, "run_dir": loading.load_run_dir,
-            "checkpoint_file": loading.load_checkpoint}[kind]
-    try:
-        config, model = load(path)
-    except loading.LoadError as error:
-        raise CommandError(str(error)) from None
+    config, model = generate_common.load_model(EVENTS_RNN, kind, path)
     if config.family != family:
         raise CommandError(f"{path} holds a model of config {config.name} ({config.family}): use "
                            f"{config.family}_generate")
-    if FLAGS["config"].present and FLAGS.config != config.name:
-        raise CommandError(f"--config={FLAGS.config}, but {path} holds a model of config {config.name}")
-    _check_hparams(config, path)
+    generate_common.check_config_flags(config, path, _SHAPE_HPARAMS)
     return stored_config_with_flags(config, path), model
-
-
-def _check_hparams(config, path):
-    """Refuses ``--hparams`` that would change the model's shape; the others only matter for training."""
-    if not FLAGS.hparams:
-        return
-    try:
-        wanted = config.with_hparams(FLAGS.hparams).hparams
-    except ValueError as error:
-        raise CommandError(str(error)) from None
-    for name in _SHAPE_HPARAMS:
-        if getattr(wanted, name) != getattr(config.hparams, name):
-            raise CommandError(f"--hparams sets {name} to {getattr(wanted, name)!r}, but the model in {path} has "
-                               f"{getattr(config.hparams, name)!r}; generation uses the hyperparameters stored "
-                               f"with the model, so --hparams can be left out")
-    logging.info("Generation uses the model's stored hyperparameters; the rest of --hparams only matters for "
-                 "training.")
 
 
 def _primer_choice(family):
@@ -158,7 +103,7 @@ def _parse_primer(flag, value):
     from symphonia.generation import primers
 
     parse = {"primer_melody": primers.parse_melody, "primer_drums": primers.parse_drums,
-             "primer_pitches": primers.parse_pitches, "primer_midi": _read_primer_midi}.get(flag)
+             "primer_pitches": primers.parse_pitches, "primer_midi": generate_common.read_primer_midi}.get(flag)
     try:
         return parse(value) if parse else value
     except primers.PrimerError as error:
@@ -185,36 +130,12 @@ def _primer_sequence(flag, parsed, steps_per_quarter):
     return sequence
 
 
-def _read_primer_midi(path):
-    from symphonia.music.errors import MusicReadError
-    from symphonia.music.reader import read_music_file
-
-    path = os.path.expanduser(path)
-    try:
-        sequences = read_music_file(path)
-    except MusicReadError as error:
-        raise CommandError(f"cannot read the primer {path}: {error}") from None
-    if len(sequences) > 1:
-        logging.warning("%s holds %d pieces; the first is the primer.", path, len(sequences))
-    if FLAGS.qpm and sequences[0].tempos:
-        logging.info("The primer's tempo (%.4g qpm) overrides --qpm.", sequences[0].tempos[0].qpm)
-    return sequences[0]
-
-
 def main(family):
     """Generates MIDI files, or with ``--save_generator_bundle`` writes a bundle, for ``family``."""
-    from symphonia.generation.options import GenerationOptions
-
-    kind, path = _model_source(family)
-    if FLAGS.qpm is not None and not FLAGS.qpm > 0:
-        raise CommandError(f"--qpm must be a positive tempo, got {FLAGS.qpm}")
-    try:
-        options = GenerationOptions(FLAGS.temperature, FLAGS.beam_size, FLAGS.branch_factor,
-                                    FLAGS.steps_per_iteration)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    kind, path = generate_common.model_source(family)
+    options = generate_common.generation_options()
     if FLAGS.save_generator_bundle:
-        return _save_bundle(*_load(kind, path, family))
+        return generate_common.save_bundle(*_load(kind, path, family))
     primer_flag, primer_value = _primer_choice(family)
     parsed = _parse_primer(primer_flag, primer_value)
     config, model = _load(kind, path, family)
@@ -224,8 +145,7 @@ def main(family):
     from symphonia.generation.primers import PrimerError
 
     primer = _primer_sequence(primer_flag, parsed, config.steps_per_quarter)
-    seed = FLAGS.seed if FLAGS.seed is not None else random.SystemRandom().randrange(2**31)
-    logging.info("Seed %d (--seed=%d writes these files again).", seed, seed)
+    seed = generate_common.seed_from_flags()
     extra = ({"condition_on_primer": FLAGS.condition_on_primer,
               "inject_primer": FLAGS.inject_primer_during_generation} if family == "polyphony_rnn" else {})
     started = time.monotonic()
@@ -234,26 +154,7 @@ def main(family):
                                                                seed, **extra)
     except (PrimerError, GenerationError) as error:
         raise CommandError(str(error)) from None
-    logging.info("Generated %d sequences of %d steps in %.2f s.", len(sequences), FLAGS.num_steps,
-                 time.monotonic() - started)
-    output_dir = os.path.expanduser(FLAGS.output_dir)
-    output_flags.write_outputs(sequences, output_dir)
-    logging.info("Wrote %d MIDI files to %s", len(sequences), output_dir)
-    return 0
-
-
-def _save_bundle(config, model):
-    from symphonia.generation.events_rnn.loading import save_bundle
-
-    bundle_file = os.path.expanduser(FLAGS.bundle_file)
-    if FLAGS.bundle_description is None:
-        logging.warning("No bundle description provided.")
-    try:
-        save_bundle(bundle_file, config, model, FLAGS.bundle_description)
-    except OSError as error:
-        raise CommandError(f"cannot write {bundle_file}: {error.strerror or error}") from None
-    logging.info("Saved generator bundle %s (%s).", bundle_file, config.name)
-    return 0
+    return generate_common.write_generated(sequences, time.monotonic() - started)
 
 
 melody_rnn = family_script(define_flags, main, "melody_rnn", None)

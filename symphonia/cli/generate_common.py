@@ -12,10 +12,24 @@ import random
 
 from absl import flags, logging
 
+from symphonia.cli import output_flags
 from symphonia.cli.common import CommandError
 from symphonia.cli.default_bundle import default_bundle_file
 
 FLAGS = flags.FLAGS
+
+
+def define_model_source_flags(family):
+    """Defines the flags that say where the model comes from, and where the MIDI files go."""
+    flags.DEFINE_string("run_dir", None, "Training run directory: generate from the newest checkpoint in "
+                        "run_dir/train.")
+    flags.DEFINE_string("checkpoint_file", None, "A checkpoint (prefix such as run_dir/train/model.ckpt-1000, or a "
+                        "directory: its newest checkpoint) to generate from.")
+    flags.DEFINE_string("bundle_file", None, "A .mag generator bundle to generate from (or, with "
+                        "--save_generator_bundle, to write).")
+    flags.DEFINE_bool("save_generator_bundle", False, "Write the checkpoint as --bundle_file instead of generating.")
+    flags.DEFINE_string("bundle_description", None, "Free text stored in the bundle (its training data...).")
+    flags.DEFINE_string("output_dir", f"/tmp/{family}/generated", "Directory for the MIDI files.")
 
 
 def model_source(family):
@@ -41,6 +55,19 @@ def model_source(family):
     if not given:
         return "bundle_file", default_bundle_file(family, FLAGS.config)
     return given[0][0], os.path.expanduser(given[0][1])
+
+
+def load_model(model_family, kind, path):
+    """``(config, model)`` from the ``(kind, path)`` :func:`model_source` gave, for a
+    :class:`~symphonia.generation.stored_models.ModelFamily`."""
+    from symphonia.generation import stored_models
+
+    load = {"bundle_file": stored_models.load_bundle, "run_dir": stored_models.load_run_dir,
+            "checkpoint_file": stored_models.load_checkpoint}[kind]
+    try:
+        return load(model_family, path)
+    except stored_models.LoadError as error:
+        raise CommandError(str(error)) from None
 
 
 def check_config_flags(config, path, shape_hparams):
@@ -85,7 +112,7 @@ def read_primer_midi(path):
 
 def save_bundle(config, model):
     """Writes the loaded model to ``--bundle_file`` with ``--bundle_description``; returns the exit status 0."""
-    from symphonia.generation.events_rnn.loading import save_bundle as write
+    from symphonia.generation.stored_models import save_bundle as write
 
     bundle_file = os.path.expanduser(FLAGS.bundle_file)
     if FLAGS.bundle_description is None:
@@ -95,6 +122,27 @@ def save_bundle(config, model):
     except OSError as error:
         raise CommandError(f"cannot write {bundle_file}: {error.strerror or error}") from None
     logging.info("Saved generator bundle %s (%s).", bundle_file, config.name)
+    return 0
+
+
+def generation_options():
+    """The :class:`~symphonia.generation.options.GenerationOptions` of the flags, after checking ``--qpm``."""
+    from symphonia.generation.options import GenerationOptions
+
+    if FLAGS.qpm is not None and not FLAGS.qpm > 0:
+        raise CommandError(f"--qpm must be a positive tempo, got {FLAGS.qpm}")
+    try:
+        return GenerationOptions(FLAGS.temperature, FLAGS.beam_size, FLAGS.branch_factor, FLAGS.steps_per_iteration)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def write_generated(sequences, seconds):
+    """Writes the generated ``sequences`` to ``--output_dir`` (with the previews asked for), saying so."""
+    logging.info("Generated %d sequences of %d steps in %.2f s.", len(sequences), FLAGS.num_steps, seconds)
+    output_dir = os.path.expanduser(FLAGS.output_dir)
+    output_flags.write_outputs(sequences, output_dir)
+    logging.info("Wrote %d MIDI files to %s", len(sequences), output_dir)
     return 0
 
 

@@ -18,7 +18,6 @@ Cheap checks (flags, primers) run before TensorFlow is imported, so a
 mistyped command fails in a second.
 """
 
-import os
 import time
 
 from absl import flags, logging
@@ -40,15 +39,7 @@ def define_flags():
 
     flags.DEFINE_string("config", "rnn-nade", f"Model configuration ({', '.join(config_names())}); optional: the "
                         f"model's stored configuration is used, and this must match it.")
-    flags.DEFINE_string("run_dir", None, "Training run directory: generate from the newest checkpoint in "
-                        "run_dir/train.")
-    flags.DEFINE_string("checkpoint_file", None, "A checkpoint (prefix such as run_dir/train/model.ckpt-1000, or a "
-                        "directory: its newest checkpoint) to generate from.")
-    flags.DEFINE_string("bundle_file", None, "A .mag generator bundle to generate from (or, with "
-                        "--save_generator_bundle, to write).")
-    flags.DEFINE_bool("save_generator_bundle", False, "Write the checkpoint as --bundle_file instead of generating.")
-    flags.DEFINE_string("bundle_description", None, "Free text stored in the bundle (its training data...).")
-    flags.DEFINE_string("output_dir", f"/tmp/{FAMILY}/generated", "Directory for the MIDI files.")
+    generate_common.define_model_source_flags(FAMILY)
     flags.DEFINE_integer("num_outputs", 10, "Number of MIDI files to generate.", lower_bound=1)
     flags.DEFINE_integer("num_steps", 128, "Length of each output in steps (4 a quarter note), the primer "
                          "included.", lower_bound=1)
@@ -72,16 +63,9 @@ def define_flags():
 
 
 def _load(kind, path):
-    from symphonia.generation import stored_models
-    from symphonia.generation.events_rnn.loading import LoadError
     from symphonia.generation.pianoroll import RNN_NADE
 
-    load = {"bundle_file": stored_models.load_bundle, "run_dir": stored_models.load_run_dir,
-            "checkpoint_file": stored_models.load_checkpoint}[kind]
-    try:
-        config, model = load(RNN_NADE, path)
-    except LoadError as error:
-        raise CommandError(str(error)) from None
+    config, model = generate_common.load_model(RNN_NADE, kind, path)
     generate_common.check_config_flags(config, path, _SHAPE_HPARAMS)
     return config, model
 
@@ -112,16 +96,8 @@ def _primer(qpm):
 
 def main(argv):
     """Generates MIDI files, or with ``--save_generator_bundle`` writes a bundle."""
-    from symphonia.generation.options import GenerationOptions
-
     kind, path = generate_common.model_source(FAMILY)
-    if FLAGS.qpm is not None and not FLAGS.qpm > 0:
-        raise CommandError(f"--qpm must be a positive tempo, got {FLAGS.qpm}")
-    try:
-        options = GenerationOptions(FLAGS.temperature, FLAGS.beam_size, FLAGS.branch_factor,
-                                    FLAGS.steps_per_iteration)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    options = generate_common.generation_options()
     if FLAGS.save_generator_bundle:
         return generate_common.save_bundle(*_load(kind, path))
 
@@ -137,12 +113,7 @@ def main(argv):
                                                                seed)
     except PrimerError as error:
         raise CommandError(str(error)) from None
-    logging.info("Generated %d sequences of %d steps in %.2f s.", len(sequences), FLAGS.num_steps,
-                 time.monotonic() - started)
-    output_dir = os.path.expanduser(FLAGS.output_dir)
-    output_flags.write_outputs(sequences, output_dir)
-    logging.info("Wrote %d MIDI files to %s", len(sequences), output_dir)
-    return 0
+    return generate_common.write_generated(sequences, time.monotonic() - started)
 
 
 def script():

@@ -7,16 +7,20 @@ rest is the same for every family: the model is rebuilt from the stored
 configuration (``config.json`` beside the checkpoints, or the bundle's
 manifest) and only weights are read, tensors from TensorFlow checkpoints and
 numpy arrays (no pickle) from bundles, so nothing stored is executed. Every
-failure is a :class:`~symphonia.generation.events_rnn.loading.LoadError`
-(shared with the events-RNN loader) with a one-line message.
+failure is a :class:`LoadError` with a one-line message.
 """
 
 import dataclasses
 import os
 from typing import Callable
 
-from symphonia.bundle.mag import BundleError, read_bundle
-from symphonia.generation.events_rnn.loading import TRAIN_SUBDIR, LoadError, checkpoint_prefix
+from symphonia.bundle.mag import Bundle, BundleError, read_bundle, write_bundle
+
+TRAIN_SUBDIR = "train"
+
+
+class LoadError(ValueError):
+    """A model cannot be loaded from the place given; the message says why, in one line."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +46,20 @@ class ModelFamily:
             return self.config_from_dict(values)
         except (ValueError, TypeError) as error:
             raise LoadError(f"{where} does not hold an {self.label} configuration ({error})") from None
+
+
+def checkpoint_prefix(path):
+    """The checkpoint a ``--checkpoint_file`` names: the newest in a directory, or the prefix itself."""
+    from symphonia.training.checkpoints import latest_checkpoint
+
+    if os.path.isdir(path):
+        latest = latest_checkpoint(path)
+        if latest is None:
+            raise LoadError(f"no complete checkpoint in {path}")
+        return latest[1]
+    if not os.path.exists(path + ".index"):
+        raise LoadError(f"no checkpoint {path} (expected {path}.index and its data files)")
+    return path
 
 
 def load_checkpoint(family, path):
@@ -81,7 +99,7 @@ def load_run_dir(family, run_dir):
 
 
 def load_bundle(family, path):
-    """``(config, model)`` from a ``.mag`` bundle written by ``events_rnn.loading.save_bundle``."""
+    """``(config, model)`` from a ``.mag`` bundle written by :func:`save_bundle`."""
     try:
         bundle = read_bundle(path)
     except BundleError as error:
@@ -103,3 +121,10 @@ def load_bundle(family, path):
                             f"configuration needs {weight.dtype}{list(weight.shape)}")
         weight.assign(value)
     return config, model
+
+
+def save_bundle(path, config, model, bundle_description=""):
+    """Writes ``config`` and ``model``'s weights as a ``.mag`` bundle at ``path`` (atomically)."""
+    write_bundle(path, Bundle(generator_id=config.name, description=config.description,
+                              bundle_description=bundle_description or "", config=config.to_dict(),
+                              weights={weight.path: weight.numpy() for weight in model.weights}))

@@ -1,114 +1,43 @@
 """Trained events RNNs from a run directory, a checkpoint or a ``.mag`` bundle, and bundles from them.
 
-The model is always rebuilt from its stored configuration (``config.json``
-beside the checkpoints, or the bundle's manifest) and only weights are read:
-TensorFlow checkpoints hold tensors, bundles numpy arrays loaded without
-pickle. Nothing stored is executed. Every failure is a :class:`LoadError`
-with a one-line message.
+The family-independent work (rebuilding the model from its stored
+configuration and reading only weights, never code) is
+:mod:`symphonia.generation.stored_models`; this module names what is proper
+to the events RNNs: their configuration class and model.
 """
 
-import os
+from symphonia.generation import stored_models
+from symphonia.generation.stored_models import TRAIN_SUBDIR, LoadError, checkpoint_prefix, save_bundle
 
-from symphonia.bundle.mag import Bundle, BundleError, read_bundle, write_bundle
-
-TRAIN_SUBDIR = "train"
-
-
-class LoadError(ValueError):
-    """A model cannot be loaded from the place given; the message says why, in one line."""
+__all__ = ["EVENTS_RNN", "TRAIN_SUBDIR", "LoadError", "checkpoint_prefix", "load_bundle", "load_checkpoint",
+           "load_run_dir", "save_bundle"]
 
 
-def _config_from_dict(values, where):
+def _events_rnn_config(values):
     from symphonia.models.events_rnn.configs import EventsRnnConfig
 
-    try:
-        return EventsRnnConfig.from_dict(values)
-    except (ValueError, TypeError) as error:
-        raise LoadError(f"{where} does not hold an events-RNN configuration ({error})") from None
+    return EventsRnnConfig.from_dict(values)
 
 
-def _model(config):
+def _build_events_rnn(config):
     from symphonia.models.events_rnn.model import EventsRnn
 
     return EventsRnn.from_events_config(config)
 
 
-def checkpoint_prefix(path):
-    """The checkpoint a ``--checkpoint_file`` names: the newest in a directory, or the prefix itself."""
-    from symphonia.training.checkpoints import latest_checkpoint
-
-    if os.path.isdir(path):
-        latest = latest_checkpoint(path)
-        if latest is None:
-            raise LoadError(f"no complete checkpoint in {path}")
-        return latest[1]
-    if not os.path.exists(path + ".index"):
-        raise LoadError(f"no checkpoint {path} (expected {path}.index and its data files)")
-    return path
+EVENTS_RNN = stored_models.ModelFamily("events-RNN", _events_rnn_config, _build_events_rnn)
 
 
 def load_checkpoint(path):
     """``(config, model)`` from a checkpoint prefix or a directory of checkpoints with its ``config.json``."""
-    import tensorflow as tf
-
-    from symphonia.training.checkpoints import CONFIG_FILE, checkpoint_objects, read_config
-
-    prefix = checkpoint_prefix(path)
-    directory = os.path.dirname(prefix)
-    try:
-        values = read_config(directory)
-    except ValueError as error:
-        raise LoadError(f"{os.path.join(directory, CONFIG_FILE)} is not valid JSON ({error})") from None
-    if values is None:
-        raise LoadError(f"{directory} has no {CONFIG_FILE}, so it is not a Symphonia training run (Magenta's "
-                        f"TensorFlow 1 checkpoints cannot be loaded)")
-    config = _config_from_dict(values, os.path.join(directory, CONFIG_FILE))
-    model = _model(config)
-    try:
-        status = checkpoint_objects(model, tf.Variable(0, dtype=tf.int64)).read(prefix)
-        status.expect_partial()  # the optimizer's slots are not wanted
-        status.assert_existing_objects_matched()
-    except (AssertionError, ValueError, tf.errors.OpError) as error:
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise LoadError(f"{prefix} does not hold the weights of its {config.name} configuration ({detail})") from None
-    return config, model
+    return stored_models.load_checkpoint(EVENTS_RNN, path)
 
 
 def load_run_dir(run_dir):
     """``(config, model)`` from the newest checkpoint of ``run_dir/train``."""
-    train_dir = os.path.join(run_dir, TRAIN_SUBDIR)
-    if not os.path.isdir(train_dir):
-        raise LoadError(f"{run_dir} holds no training run (no {train_dir} folder)")
-    return load_checkpoint(train_dir)
+    return stored_models.load_run_dir(EVENTS_RNN, run_dir)
 
 
 def load_bundle(path):
     """``(config, model)`` from a ``.mag`` bundle written by :func:`save_bundle`."""
-    try:
-        bundle = read_bundle(path)
-    except BundleError as error:
-        raise LoadError(str(error)) from None
-    config = _config_from_dict(bundle.config, path)
-    if bundle.generator_id != config.name:
-        raise LoadError(f"{path} is damaged: its generator id {bundle.generator_id!r} is not its configuration's "
-                        f"name {config.name!r}")
-    model = _model(config)
-    expected = {weight.path: weight for weight in model.weights}
-    if set(expected) != set(bundle.weights):
-        missing = sorted(set(expected) - set(bundle.weights)) or sorted(set(bundle.weights) - set(expected))
-        raise LoadError(f"{path} is damaged: its weights do not match its {config.name} configuration "
-                        f"({missing[0]})")
-    for name, weight in expected.items():
-        value = bundle.weights[name]
-        if value.shape != tuple(weight.shape) or value.dtype != weight.dtype:
-            raise LoadError(f"{path} is damaged: weight {name} is {value.dtype}{list(value.shape)}, its "
-                            f"configuration needs {weight.dtype}{list(weight.shape)}")
-        weight.assign(value)
-    return config, model
-
-
-def save_bundle(path, config, model, bundle_description=""):
-    """Writes ``config`` and ``model``'s weights as a ``.mag`` bundle at ``path`` (atomically)."""
-    write_bundle(path, Bundle(generator_id=config.name, description=config.description,
-                              bundle_description=bundle_description or "", config=config.to_dict(),
-                              weights={weight.path: weight.numpy() for weight in model.weights}))
+    return stored_models.load_bundle(EVENTS_RNN, path)
