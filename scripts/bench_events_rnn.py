@@ -111,11 +111,15 @@ def read_scalar(directory, tag):
 
     points = []
     for path in sorted(glob.glob(os.path.join(directory, "events.out.tfevents.*"))):
-        for event in tf.compat.v1.train.summary_iterator(path):
-            for value in event.summary.value:
-                if value.tag == tag:
-                    number = value.simple_value if value.HasField("simple_value") else tf.make_ndarray(value.tensor)
-                    points.append((event.step, event.wall_time, float(number)))
+        try:
+            for event in tf.compat.v1.train.summary_iterator(path):
+                for value in event.summary.value:
+                    if value.tag == tag:
+                        number = (value.simple_value if value.HasField("simple_value")
+                                  else tf.make_ndarray(value.tensor))
+                        points.append((event.step, event.wall_time, float(number)))
+        except tf.errors.DataLossError:  # a writer is still appending to this file: read the rest next time
+            continue
     return sorted(points)
 
 

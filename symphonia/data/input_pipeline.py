@@ -16,6 +16,14 @@ first record; each layout has its own batch parser in :data:`LAYOUTS`:
   (vectorised numpy), so the files stay small and training sees the very same
   inputs.
 
+Training batches can be *bucketed by length*: each batch is drawn from
+sequences whose lengths fall in the same band of :data:`BUCKET_WIDTH` steps,
+so a batch of short melodies is no longer padded to the length of the one
+long melody that happened to share it. The loss is a mean over real steps
+either way; only the padding the recurrent loop runs through goes away
+(melodies of POP909: median 62 steps, longest 511, so about four times less
+work per batch). Evaluation batches are never bucketed: they stay Magenta's.
+
 The checks that need no TensorFlow (files exist, hold records) run first, so a
 command fails on a bad path at once.
 """
@@ -28,6 +36,7 @@ from collections.abc import Callable
 from symphonia.tfrecord import read_records
 
 SHUFFLE_BUFFER = 500  # Magenta's shuffle queue capacity
+BUCKET_WIDTH = 32  # steps: sequences whose lengths differ by less than this may share a batch
 
 
 class DatasetError(ValueError):
@@ -155,7 +164,46 @@ def check_records(paths, input_size, encoding=None):
                        f"not a layout this version reads ({known})")
 
 
-def padded_batches(paths, batch_size, input_size, *, encoding=None, shuffle=False, seed=0, repeat=False):
+def record_batches(paths, batch_size, *, shuffle=False, seed=0, repeat=False, bucket_feature=None):
+    """Batches ``[B]`` of serialized SequenceExamples from ``paths``, the partial last batch dropped.
+
+    Parameters
+    ----------
+    shuffle : bool
+        Shuffle the order of files and records (within a buffer of
+        :data:`SHUFFLE_BUFFER` records), differently each pass, from ``seed``.
+    repeat : bool
+        Cycle through the files forever (training) instead of once.
+    bucket_feature : (str, tf.DType), optional
+        A feature list of the records (name, type) whose length is the
+        sequence's: when given, each batch holds sequences of one length band
+        (:data:`BUCKET_WIDTH` steps).
+    """
+    import tensorflow as tf
+
+    files = tf.data.Dataset.from_tensor_slices(paths)
+    if shuffle:
+        files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    records = files.flat_map(tf.data.TFRecordDataset)
+    if shuffle:
+        records = records.shuffle(SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        records = records.repeat()
+    if bucket_feature is None:
+        return records.batch(batch_size, drop_remainder=True)
+    name, dtype = bucket_feature
+
+    def length_band(serialized):
+        _, features = tf.io.parse_single_sequence_example(serialized,
+                                                          sequence_features={name: tf.io.VarLenFeature(dtype)})
+        return (features[name].dense_shape[0] - 1) // BUCKET_WIDTH
+
+    return records.group_by_window(length_band, lambda _, window: window.batch(batch_size, drop_remainder=True),
+                                   window_size=batch_size)
+
+
+def padded_batches(paths, batch_size, input_size, *, encoding=None, shuffle=False, seed=0, repeat=False,
+                   bucket_by_length=False):
     """A ``tf.data.Dataset`` of padded batches from the SequenceExample files ``paths``.
 
     Parameters
@@ -165,25 +213,17 @@ def padded_batches(paths, batch_size, input_size, *, encoding=None, shuffle=Fals
     batch_size, input_size : int
     encoding : str, optional
         The model's codec name; needed for compact-layout records.
-    shuffle : bool
-        Shuffle the order of files and records (within a buffer of
-        :data:`SHUFFLE_BUFFER` records), differently each pass, from ``seed``.
-    repeat : bool
-        Cycle through the files forever (training) instead of once.
+    shuffle, seed, repeat
+        As :func:`record_batches` takes them.
+    bucket_by_length : bool
+        Batch sequences of similar lengths together (training only).
     """
     import tensorflow as tf
 
     layout = LAYOUTS[check_records(paths, input_size, encoding)]
     codec = _codec(encoding)
-    files = tf.data.Dataset.from_tensor_slices(paths)
-    if shuffle:
-        files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
-    records = files.flat_map(tf.data.TFRecordDataset)
-    if shuffle:
-        records = records.shuffle(SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        records = records.repeat()
-    batches = records.batch(batch_size, drop_remainder=True)
+    batches = record_batches(paths, batch_size, shuffle=shuffle, seed=seed, repeat=repeat,
+                             bucket_feature=("labels", tf.int64) if bucket_by_length else None)
     batches = batches.map(lambda serialized: layout.parse_batch(serialized, input_size, codec),
                           num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return batches.prefetch(tf.data.AUTOTUNE)

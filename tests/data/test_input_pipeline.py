@@ -43,6 +43,23 @@ def test_shuffled_repeated_batches_depend_on_the_seed_only(tmp_path):
     assert sorted(first_pass) == sorted([10 * i for i in range(8)] * 2)  # every sequence once per pass
 
 
+def test_bucketed_batches_hold_sequences_of_one_length_band(tmp_path):
+    width = input_pipeline.BUCKET_WIDTH
+    rng = np.random.default_rng(0)
+    lengths = rng.permutation([3] * 6 + [width + 5] * 6 + [3 * width + 1] * 6).tolist()
+    path = _write(tmp_path / "a.tfrecord", lengths)
+    dataset = input_pipeline.padded_batches([path], 3, 3, shuffle=True, seed=4, bucket_by_length=True)
+    batches = list(dataset)
+    assert len(batches) == 6  # every sequence in a full batch of its band
+    for batch in batches:
+        assert len(set(batch["lengths"].numpy().tolist())) == 1
+        assert batch["inputs"].shape[1] == batch["lengths"][0]  # no padding beyond the band
+    seen = sorted(int(label) for batch in batches for label in batch["labels"][:, 0].numpy())
+    assert seen == [10 * i for i in range(18)]
+    mixed = list(input_pipeline.padded_batches([path], 3, 3, shuffle=True, seed=4))
+    assert any(len(set(batch["lengths"].numpy().tolist())) > 1 for batch in mixed)
+
+
 def test_files_by_glob_and_record_counts(tmp_path):
     _write(tmp_path / "train-1.tfrecord", [1, 2])
     _write(tmp_path / "train-2.tfrecord", [3])

@@ -62,7 +62,7 @@ def train_events_rnn(config, sequence_example_file, run_dir, *, num_training_ste
     def make_dataset(first_step):
         return input_pipeline.padded_batches(paths, config.hparams.batch_size, config.input_size,
                                              encoding=config.encoding, shuffle=True, seed=seed + first_step,
-                                             repeat=True)
+                                             repeat=True, bucket_by_length=True)
 
     return train(task, make_dataset, os.path.join(run_dir, "train"), make_optimizer(config.hparams),
                  config.to_dict(), num_steps=num_training_steps, summary_frequency=summary_frequency,

@@ -8,7 +8,7 @@ given the ones before it. So this parser reads only the frames: ``inputs`` (88
 floats a step) or ``indices`` (11 packed bytes a step, unpacked by the codec).
 
 Batches are ``{"frames": [B, T, 88] float32, "lengths": [B] int64}``; order,
-shuffling and repetition follow :func:`input_pipeline.padded_batches`.
+shuffling, repetition and bucketing follow :func:`input_pipeline.padded_batches`.
 """
 
 import tensorflow as tf
@@ -17,19 +17,13 @@ from symphonia.codecs import get_codec
 from symphonia.data import input_pipeline
 
 
-def frame_batches(paths, batch_size, encoding, *, shuffle=False, seed=0, repeat=False):
+def frame_batches(paths, batch_size, encoding, *, shuffle=False, seed=0, repeat=False, bucket_by_length=False):
     """A ``tf.data.Dataset`` of padded frame batches from the SequenceExample files ``paths``."""
     codec = get_codec(encoding)
     layout = input_pipeline.check_records(paths, codec.input_size, encoding)
-    files = tf.data.Dataset.from_tensor_slices(paths)
-    if shuffle:
-        files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
-    records = files.flat_map(tf.data.TFRecordDataset)
-    if shuffle:
-        records = records.shuffle(input_pipeline.SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        records = records.repeat()
-    batches = records.batch(batch_size, drop_remainder=True)
+    frames_feature = ("inputs", tf.float32) if layout == "magenta" else ("indices", tf.int64)
+    batches = input_pipeline.record_batches(paths, batch_size, shuffle=shuffle, seed=seed, repeat=repeat,
+                                            bucket_feature=frames_feature if bucket_by_length else None)
     parse = _parse_dense if layout == "magenta" else _parse_compact
     batches = batches.map(lambda serialized: parse(serialized, codec), num_parallel_calls=tf.data.AUTOTUNE,
                           deterministic=True)

@@ -51,7 +51,7 @@ def train_rnn_nade(config, sequence_example_file, run_dir, *, num_training_steps
 
     def make_dataset(first_step):
         return frame_batches(paths, config.hparams.batch_size, config.encoding, shuffle=True, seed=seed + first_step,
-                             repeat=True)
+                             repeat=True, bucket_by_length=True)
 
     return train(task, make_dataset, os.path.join(run_dir, "train"), make_optimizer(config.hparams),
                  config.to_dict(), num_steps=num_training_steps, summary_frequency=summary_frequency,
