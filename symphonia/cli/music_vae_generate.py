@@ -19,12 +19,13 @@ from, and nothing else is done.
 """
 
 import os
-import random
 import time
 
 from absl import flags, logging
 
+from symphonia.cli import generate_common, output_flags
 from symphonia.cli.common import CommandError, run
+from symphonia.cli.default_bundle import default_bundle_file
 from symphonia.models.music_vae.configs import config_names
 
 FLAGS = flags.FLAGS
@@ -51,6 +52,7 @@ def define_flags():
     flags.DEFINE_integer("max_batch_size", 8, "Outputs decoded per compiled call.", lower_bound=1)
     flags.DEFINE_string("output_dir", "/tmp/music_vae/generated", "Directory for the MIDI files.")
     flags.DEFINE_integer("seed", None, "Random seed: the same seed writes the same files (default: drawn and logged).")
+    output_flags.define_output_flags()
 
 
 def _model_source():
@@ -63,8 +65,9 @@ def _model_source():
     if FLAGS.save_generator_bundle and not FLAGS.bundle_file:
         raise CommandError("--save_generator_bundle needs --bundle_file: where to write the bundle")
     if not given:
-        wanted = "--run_dir or --checkpoint_file" + ("" if FLAGS.save_generator_bundle else " or --bundle_file")
-        raise CommandError(f"say which model to use: {wanted}")
+        if FLAGS.save_generator_bundle:
+            raise CommandError("--save_generator_bundle needs --run_dir or --checkpoint_file: what to bundle")
+        return default_bundle_file("music_vae", FLAGS.config)
     return os.path.expanduser(given[0][1])
 
 
@@ -99,14 +102,8 @@ def _load(path, batch_size):
 
 
 def _write(sequences, names, description):
-    from symphonia.generation.midi_files import write_midi_files
-
-    output_dir = os.path.expanduser(FLAGS.output_dir)
-    try:
-        write_midi_files(sequences, output_dir, names=names)
-    except OSError as error:
-        raise CommandError(f"cannot write to {output_dir}: {error.strerror or error}") from None
-    logging.info("Wrote %d %s to %s", len(sequences), description, output_dir)
+    output_flags.write_outputs(sequences, os.path.expanduser(FLAGS.output_dir), names=names)
+    logging.info("Wrote %d %s to %s", len(sequences), description, FLAGS.output_dir)
 
 
 def _interpolation_inputs(model, when):
@@ -142,8 +139,7 @@ def main(argv):
     if FLAGS.mode == "interpolate":
         _read_input("input_midi_1"), _read_input("input_midi_2")  # fail on a bad input before loading the model
     model = _load(path, min(FLAGS.max_batch_size, FLAGS.num_outputs))
-    seed = FLAGS.seed if FLAGS.seed is not None else random.SystemRandom().randrange(2**31)
-    logging.info("Seed %d (--seed=%d writes these files again).", seed, seed)
+    seed = generate_common.seed_from_flags()
     when = time.localtime()
     started = time.monotonic()
     if FLAGS.mode == "interpolate":
@@ -161,18 +157,8 @@ def main(argv):
 
 
 def _save_bundle(path):
-    from symphonia.models.music_vae.loading import save_bundle
-
     model = _load(path, 1)
-    bundle_file = os.path.expanduser(FLAGS.bundle_file)
-    if FLAGS.bundle_description is None:
-        logging.warning("No bundle description provided.")
-    try:
-        save_bundle(bundle_file, model.config, model.model, FLAGS.bundle_description)
-    except OSError as error:
-        raise CommandError(f"cannot write {bundle_file}: {error.strerror or error}") from None
-    logging.info("Saved generator bundle %s (%s).", bundle_file, model.config.name)
-    return 0
+    return generate_common.save_bundle(model.config, model.model)
 
 
 def script():

@@ -16,6 +16,7 @@ import os
 from absl import flags, logging
 
 from symphonia.cli.common import CommandError, run
+from symphonia.cli.strategy_flag import check_strategy_flag, define_strategy_flag, strategy_scope
 from symphonia.models.music_vae.configs import config_names, get_config
 
 FLAGS = flags.FLAGS
@@ -39,6 +40,7 @@ def define_flags():
     flags.DEFINE_integer("summary_frequency", 100, "Steps between summaries and progress lines.", lower_bound=1)
     flags.DEFINE_float("eval_timeout_secs", 300.0, "With --mode=eval: stop after this long without a new "
                        "checkpoint.", lower_bound=0.0)
+    define_strategy_flag()
 
 
 def _config():
@@ -80,6 +82,7 @@ def main(argv):
         find_files(FLAGS.examples_path)
     except DatasetError as error:
         raise CommandError(str(error)) from None
+    check_strategy_flag()
     corpus = _corpus(config)
     from symphonia.models.music_vae.train import EvaluationDataError, evaluate_music_vae, train_music_vae
     from symphonia.training.checkpoints import ConfigMismatchError
@@ -92,10 +95,11 @@ def main(argv):
                                num_steps=FLAGS.num_steps, timeout_secs=FLAGS.eval_timeout_secs,
                                poll_secs=min(60.0, FLAGS.eval_timeout_secs), seed=FLAGS.seed)
         else:
-            train_music_vae(config, corpus, run_dir, num_steps=FLAGS.num_steps,
-                            summary_frequency=FLAGS.summary_frequency,
-                            checkpoints_to_keep=FLAGS.checkpoints_to_keep,
-                            save_checkpoint_secs=FLAGS.save_checkpoint_secs, seed=FLAGS.seed)
+            with strategy_scope():
+                train_music_vae(config, corpus, run_dir, num_steps=FLAGS.num_steps,
+                                summary_frequency=FLAGS.summary_frequency,
+                                checkpoints_to_keep=FLAGS.checkpoints_to_keep,
+                                save_checkpoint_secs=FLAGS.save_checkpoint_secs, seed=FLAGS.seed)
     except (EvaluationDataError, ConfigMismatchError, TrainingError) as error:
         raise CommandError(str(error)) from None
     return 0

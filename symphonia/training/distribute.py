@@ -195,7 +195,10 @@ def replicated(strategy, replica_step, batches):
 
     @tf.function(input_signature=[batches.distributed_spec])
     def step(batch):
-        statistics = strategy.run(python_step, args=(batch,))
+        # Tensors throughout (a task may give a Python number, e.g. a count of 1.0), so each leaf has a dtype.
+        statistics = strategy.run(lambda replica_batch: tf.nest.map_structure(tf.convert_to_tensor,
+                                                                              python_step(replica_batch)),
+                                  args=(batch,))
         # One collective for all the scalars, packed into one float64 vector (exact for float32 and counts).
         leaves = tf.nest.flatten(statistics)
         packed = strategy.run(lambda *values: tf.stack([tf.cast(value, tf.float64) for value in values]),

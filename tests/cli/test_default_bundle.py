@@ -11,7 +11,10 @@ from symphonia.default_models import DIRECTORY_ENV
 
 
 def _generate(family, models_dir, *flags):
-    code = f"from symphonia.cli.events_rnn_generate import {family}; {family}()"
+    if family == "music_vae":
+        code = "import sys; from symphonia.cli.music_vae_generate import script; sys.argv[0] = 'x'; script()"
+    else:
+        code = f"from symphonia.cli.events_rnn_generate import {family}; {family}()"
     return subprocess.run([sys.executable, "-c", code, *flags], capture_output=True, text=True, timeout=300,
                           check=False, env={**os.environ, DIRECTORY_ENV: str(models_dir)})
 
@@ -32,6 +35,8 @@ def test_without_a_config_the_familys_default_bundle_is_used(tmp_path, monkeypat
 @pytest.mark.parametrize("family, flags, message", [
     ("drums_rnn", ["--config=one_drum"], "no default model is shipped for one_drum (shipped: drum_kit)"),
     ("melody_rnn", [], "no default model is shipped for attention_rnn (shipped: drum_kit)"),
+    ("music_vae", [], "no default model is shipped for cat-mel_2bar_small (shipped: drum_kit)"),
+    ("music_vae", ["--config=cat-drums_2bar_small"], "no default model is shipped for cat-drums_2bar_small"),
 ])
 def test_no_shipped_bundle_is_a_one_line_error_before_tensorflow(tmp_path, family, flags, message):
     (tmp_path / "drum_kit.mag").write_bytes(b"")

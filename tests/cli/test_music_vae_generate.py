@@ -19,7 +19,8 @@ def run(script, *flags):
 
 
 @pytest.mark.parametrize("flags, message", [
-    ([], "music_vae_generate: error: say which model to use: --run_dir or --checkpoint_file or --bundle_file"),
+    (["--save_generator_bundle", "--bundle_file=x.mag"],
+     "music_vae_generate: error: --save_generator_bundle needs --run_dir or --checkpoint_file: what to bundle"),
     (["--run_dir=a", "--checkpoint_file=b"], "error: give one of --run_dir and --checkpoint_file, not both"),
     (["--run_dir=a", "--bundle_file=b.mag"], "error: give one of --run_dir and --bundle_file, not both"),
     (["--save_generator_bundle", "--run_dir=a"], "error: --save_generator_bundle needs --bundle_file"),
