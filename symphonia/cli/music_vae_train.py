@@ -84,7 +84,7 @@ def main(argv):
         raise CommandError(str(error)) from None
     check_strategy_flag()
     corpus = _corpus(config)
-    from symphonia.models.music_vae.train import EvaluationDataError, evaluate_music_vae, train_music_vae
+    from symphonia.models.music_vae.train import evaluate_music_vae, train_music_vae
     from symphonia.training.checkpoints import ConfigMismatchError
     from symphonia.training.loop import TrainingError
 
@@ -100,7 +100,7 @@ def main(argv):
                                 summary_frequency=FLAGS.summary_frequency,
                                 checkpoints_to_keep=FLAGS.checkpoints_to_keep,
                                 save_checkpoint_secs=FLAGS.save_checkpoint_secs, seed=FLAGS.seed)
-    except (EvaluationDataError, ConfigMismatchError, TrainingError) as error:
+    except (ConfigMismatchError, TrainingError) as error:
         raise CommandError(str(error)) from None
     return 0
 

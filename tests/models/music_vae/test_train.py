@@ -78,3 +78,12 @@ def test_statistics_weight_the_kl_by_the_schedule_at_the_optimizer_step():
     assert later["loss"] == pytest.approx(later["losses/r_loss"] + 0.2 * later["losses/kl_loss"], rel=1e-5)
     assert int(task.model.global_step.numpy()) == 8
     assert later["losses/kl_loss"] == pytest.approx(max(later["losses/kl_bits"] - 48.0, 0.0) * np.log(2), abs=1e-4)
+
+
+def test_held_out_windows_fewer_than_a_batch_are_evaluated_as_one_smaller_batch(tmp_path):
+    config = get_config("cat-mel_2bar_small").with_hparams(TINY.replace("batch_size=12", "batch_size=32"))
+    corpus, run_dir = melody_corpus(config), str(tmp_path)
+    assert corpus.num_windows("eval") == 12
+    train_music_vae(config, corpus, run_dir, num_steps=1, seed=1)
+    assert evaluate_music_vae(config, corpus, run_dir, num_steps=1, timeout_secs=0.0) == [1]
+    assert "losses/r_loss" in summary_tags(os.path.join(run_dir, "eval"))
