@@ -41,7 +41,7 @@ def _rnn_nade_config(values):
 
 
 # What symphonia.generation.stored_models needs to load an RNN-NADE.
-RNN_NADE = ModelFamily("RNN-NADE", _rnn_nade_config, _build_rnn_nade)
+RNN_NADE = ModelFamily("an RNN-NADE", _rnn_nade_config, _build_rnn_nade)
 
 
 def parse_pianoroll(text, flag="--primer_pianoroll"):

@@ -30,7 +30,7 @@ class ModelFamily:
     Attributes
     ----------
     label : str
-        The family in messages (``RNN-NADE``).
+        The family in messages, with its article (``an RNN-NADE``).
     config_from_dict : callable
         Stored dict -> configuration; ValueError or TypeError for a dict of another kind.
     build_model : callable
@@ -45,7 +45,7 @@ class ModelFamily:
         try:
             return self.config_from_dict(values)
         except (ValueError, TypeError) as error:
-            raise LoadError(f"{where} does not hold an {self.label} configuration ({error})") from None
+            raise LoadError(f"{where} does not hold {self.label} configuration ({error})") from None
 
 
 def checkpoint_prefix(path):

@@ -25,7 +25,7 @@ def _build_events_rnn(config):
     return EventsRnn.from_events_config(config)
 
 
-EVENTS_RNN = stored_models.ModelFamily("events-RNN", _events_rnn_config, _build_events_rnn)
+EVENTS_RNN = stored_models.ModelFamily("an events-RNN", _events_rnn_config, _build_events_rnn)
 
 
 def load_checkpoint(path):
