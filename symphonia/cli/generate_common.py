@@ -93,8 +93,8 @@ def check_config_flags(config, path, shape_hparams):
                  "training.")
 
 
-def read_primer_midi(path):
-    """The first piece of a MIDI (or MusicXML, ABC) primer file, as a NoteSequence."""
+def read_first_piece(path, what):
+    """The first piece of a MIDI (or MusicXML, ABC) file, as a NoteSequence; ``what`` names it in messages."""
     from symphonia.music.errors import MusicReadError
     from symphonia.music.reader import read_music_file
 
@@ -102,12 +102,18 @@ def read_primer_midi(path):
     try:
         sequences = read_music_file(path)
     except MusicReadError as error:
-        raise CommandError(f"cannot read the primer {path}: {error}") from None
+        raise CommandError(f"cannot read {what} {path}: {error}") from None
     if len(sequences) > 1:
-        logging.warning("%s holds %d pieces; the first is the primer.", path, len(sequences))
-    if FLAGS.qpm and sequences[0].tempos:
-        logging.info("The primer's tempo (%.4g qpm) overrides --qpm.", sequences[0].tempos[0].qpm)
+        logging.warning("%s holds %d pieces; the first is used.", path, len(sequences))
     return sequences[0]
+
+
+def read_primer_midi(path):
+    """The first piece of a ``--primer_midi`` file, whose tempo wins over ``--qpm``."""
+    primer = read_first_piece(path, "the primer")
+    if FLAGS.qpm and primer.tempos:
+        logging.info("The primer's tempo (%.4g qpm) overrides --qpm.", primer.tempos[0].qpm)
+    return primer
 
 
 def save_bundle(config, model):

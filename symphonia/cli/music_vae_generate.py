@@ -72,20 +72,9 @@ def _model_source():
 
 
 def _read_input(flag):
-    from symphonia.music.errors import MusicReadError
-    from symphonia.music.reader import read_music_file
-
-    path = FLAGS[flag].value
-    if not path:
+    if not FLAGS[flag].value:
         raise CommandError(f"--mode=interpolate needs --{flag}")
-    path = os.path.expanduser(path)
-    try:
-        sequences = read_music_file(path)
-    except MusicReadError as error:
-        raise CommandError(f"cannot read --{flag} {path}: {error}") from None
-    if len(sequences) > 1:
-        logging.warning("%s holds %d pieces; the first is used.", path, len(sequences))
-    return sequences[0]
+    return generate_common.read_first_piece(FLAGS[flag].value, f"--{flag}")
 
 
 def _load(path, batch_size):

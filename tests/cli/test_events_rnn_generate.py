@@ -18,7 +18,8 @@ def _run(family, *flags):
 @pytest.mark.parametrize("family, flags, message", [
     ("drums_rnn", ["--run_dir={tmp}", "--bundle_file={tmp}/x.mag"], "give --bundle_file or --run_dir, not both"),
     ("drums_rnn", ["--run_dir={tmp}", "--checkpoint_file={tmp}"], "give --run_dir or --checkpoint_file, not both"),
-    ("melody_rnn", [], "say which model to use: --bundle_file, --run_dir or --checkpoint_file"),
+    ("melody_rnn", ["--save_generator_bundle", "--bundle_file={tmp}/x.mag"],
+     "--save_generator_bundle needs --run_dir or --checkpoint_file: what to bundle"),
     ("polyphony_rnn", ["--save_generator_bundle", "--run_dir={tmp}"], "--save_generator_bundle needs --bundle_file"),
     ("melody_rnn", ["--bundle_file={tmp}/x.mag", "--primer_melody=[60, 200]"],
      ("--primer_melody must be a list of melody events: -2 (no event), -1 (note off) or a MIDI pitch 0..127, "
