@@ -78,9 +78,10 @@ class Nade(keras.layers.Layer):
         ----------
         b_enc : tf.Tensor, shape [B, H]
         b_dec : tf.Tensor, shape [B, D]
-        temperature : float
+        temperature : float or scalar tf.Tensor
             Divides each logit before drawing; 0 draws nothing at random and
             sets a unit iff its probability is at least 0.5 (Magenta's only mode).
+            A tensor (a compiled caller's) needs ``generator`` or ``seed``.
         generator : tf.random.Generator, optional
             Source of the uniform draws (a fresh non-deterministic one if
             neither it nor ``seed`` is given).
@@ -98,10 +99,11 @@ class Nade(keras.layers.Layer):
         ``tf.while_loop``: inside ``tf.function`` (or XLA) it is one small
         graph, fast to build, rather than D unrolled copies.
         """
-        if temperature < 0:
+        fixed = isinstance(temperature, (int, float))  # else a scalar tensor, e.g. inside a compiled decoder
+        if fixed and temperature < 0:
             raise ValueError(f"temperature must be >= 0, got {temperature}")
         shape = tf.shape(b_dec)
-        if temperature == 0:
+        if fixed and temperature == 0:
             uniforms = None
         elif seed is not None:
             uniforms = tf.random.stateless_uniform(shape, seed, dtype=b_dec.dtype)
@@ -115,7 +117,8 @@ class Nade(keras.layers.Layer):
             if uniforms is None:
                 unit = tf.cast(logit >= 0.0, logit.dtype)
             else:
-                unit = tf.cast(uniforms[:, d] < tf.sigmoid(logit / temperature), logit.dtype)
+                drawn = uniforms[:, d] < tf.sigmoid(logit / tf.maximum(temperature, 1e-9))
+                unit = tf.cast(drawn if fixed else tf.where(temperature > 0, drawn, logit >= 0.0), logit.dtype)
             return (d + 1, pre_activation + unit[:, None] * w_enc[d], units.write(d, unit), logits.write(d, logit),
                     log_prob + _log_likelihoods(unit, logit))
 

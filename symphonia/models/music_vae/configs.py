@@ -1,11 +1,14 @@
-"""MusicVAE's 2-bar configurations: Magenta's ``cat-mel_2bar_*`` and ``cat-drums_2bar_*`` presets.
+"""MusicVAE's configurations: Magenta's 2-bar melody and drum, NADE drum, 16-bar melody and trio presets.
 
 A configuration names its data converter (a JSON-ready spec for
 :func:`symphonia.models.music_vae.converters.make_converter`), the random
-transposition applied to training windows, and Magenta's hyperparameters:
+transposition applied to training windows, its encoder and decoder (see
+:mod:`symphonia.models.music_vae.model`), and Magenta's hyperparameters:
 its ``lstm_models`` defaults merged with each preset's own values (spec
 sections 7.1 and 7.2). Tensor sizes come from the converter, so they are
-written down in one place only.
+written down in one place only: a hierarchical model has one conductor step
+per bar of the converter's windows (Magenta's ``level_lengths`` ``[16, 16]``
+are 16 bars of 16 steps).
 
 Magenta's unused or deprecated hyperparameters (``conditional``,
 ``use_cudnn``, ``residual_encoder``, ``residual_decoder``,
@@ -21,8 +24,11 @@ import dataclasses
 import types
 
 from symphonia.hparams import HParams, StoredConfig
+from symphonia.models.music_vae.converters import FULL_DRUM_PITCH_CLASSES
 
 SAMPLING_SCHEDULES = ("constant", "exponential", "inverse_sigmoid")
+ENCODERS = ("bidirectional", "hierarchical")
+DECODERS = ("categorical", "hierarchical", "nade")
 CLIP_MODES = ("global_norm", "value")
 
 
@@ -47,9 +53,10 @@ class MusicVaeHParams(HParams):
     dropout_keep_prob: float = 1.0
     sampling_schedule: str = "constant"
     sampling_rate: float = 0.0
+    nade_num_hidden: int = 128
 
     def __post_init__(self):
-        for name in ("max_seq_len", "z_size", "batch_size"):
+        for name in ("max_seq_len", "z_size", "batch_size", "nade_num_hidden"):
             self._require(getattr(self, name) > 0, f"{name} must be positive, got {getattr(self, name)}")
         for name in ("dec_rnn_size", "enc_rnn_size"):
             sizes = getattr(self, name)
@@ -90,6 +97,11 @@ class MusicVaeConfig(StoredConfig):
     transpose_range : tuple of (int, int) or None
         Training windows move by a random number of semitones in this inclusive range.
     hparams : MusicVaeHParams
+    encoder : str
+        One of :data:`ENCODERS`.
+    decoder : str
+        One of :data:`DECODERS`: ``nade`` needs drum-roll windows (``roll_output``), the others
+        class labels; hierarchical models need ``max_seq_len`` to be the windows' length.
     """
 
     STORED_FORMAT = "symphonia.music_vae.config"
@@ -101,12 +113,33 @@ class MusicVaeConfig(StoredConfig):
     converter: dict
     transpose_range: tuple[int, int] | None
     hparams: MusicVaeHParams
+    encoder: str = "bidirectional"
+    decoder: str = "categorical"
 
     def __post_init__(self):
         # Read back from JSON these are a dict and a list: freeze them, so stored configs compare equal.
         object.__setattr__(self, "converter", types.MappingProxyType(dict(self.converter)))
         if self.transpose_range is not None:
             object.__setattr__(self, "transpose_range", tuple(self.transpose_range))
+        if self.encoder not in ENCODERS:
+            raise ValueError(f"encoder must be one of {', '.join(ENCODERS)}, got {self.encoder!r}")
+        if self.decoder not in DECODERS:
+            raise ValueError(f"decoder must be one of {', '.join(DECODERS)}, got {self.decoder!r}")
+        converter = self.make_converter()
+        rolls = getattr(converter, "roll_output", False)
+        if rolls != (self.decoder == "nade"):
+            raise ValueError(f"the {self.decoder} decoder cannot decode {'drum rolls' if rolls else 'class labels'}: "
+                             f"the nade decoder goes with roll_output drum windows, and only it")
+        hierarchical = "hierarchical" in (self.encoder, self.decoder)
+        if hierarchical and self.hparams.max_seq_len != converter.max_length:
+            raise ValueError(f"a hierarchical model reads whole windows: max_seq_len must be their length, "
+                             f"{converter.slice_bars} bars x {converter.steps_per_bar} steps = {converter.max_length}, "
+                             f"got {self.hparams.max_seq_len}")
+
+    @classmethod
+    def from_dict(cls, values):
+        """The stored form read back; configs stored before encoders and decoders were named get the 2-bar ones."""
+        return super().from_dict({"encoder": "bidirectional", "decoder": "categorical", **values})
 
     def to_dict(self):
         return {**super().to_dict(), "converter": dict(self.converter),
@@ -121,22 +154,56 @@ class MusicVaeConfig(StoredConfig):
 
 _MELODY = {"type": "melody", "min_pitch": 21, "max_pitch": 108, "valid_programs": list(range(32)),
            "skip_polyphony": False, "max_bars": 100, "slice_bars": 2, "steps_per_quarter": 4}
+_MELODY_16BAR = {**_MELODY, "valid_programs": None, "slice_bars": 16}
 _DRUMS = {"type": "drums", "max_bars": 100, "slice_bars": 2, "steps_per_quarter": 4, "roll_input": True}
+_DRUM_ROLLS = {**_DRUMS, "roll_output": True}
+_TRIO = {"type": "trio", "slice_bars": 16, "gap_bars": 2, "steps_per_quarter": 4}
 _SMALL = {"z_size": 256, "enc_rnn_size": (512,), "dec_rnn_size": (256, 256)}
 _BIG = {"z_size": 512, "enc_rnn_size": (2048,), "dec_rnn_size": (2048, 2048, 2048)}
 _COMMON = {"batch_size": 512, "max_seq_len": 32, "sampling_schedule": "inverse_sigmoid", "sampling_rate": 1000.0}
 _MELODY_HPARAMS = {**_COMMON, "free_bits": 0.0, "beta_rate": 0.99999}
 _DRUMS_HPARAMS = {**_COMMON, "free_bits": 48.0, "max_beta": 0.2, "beta_rate": 0.0}
+_NADE_HPARAMS = {**_DRUMS_HPARAMS, "z_size": 256, "enc_rnn_size": (1024,), "dec_rnn_size": (512, 512),
+                 "nade_num_hidden": 128}
+# 16 bars: teacher forcing, constant beta; flat models have a 3-layer decoder, hierarchical ones 2 layers.
+_LONG = {"max_seq_len": 256, "z_size": 512, "beta_rate": 0.0}
+_FLAT = {**_LONG, "enc_rnn_size": (2048, 2048), "dec_rnn_size": (2048, 2048, 2048)}
+_HIERDEC = {**_LONG, "enc_rnn_size": (2048, 2048), "dec_rnn_size": (1024, 1024), "free_bits": 256.0,
+            "max_beta": 0.2}
+_HIER = {**_HIERDEC, "enc_rnn_size": (1024,)}
+_BIDIRECTIONAL_CATEGORICAL = ("bidirectional", "categorical")
+_BIDIRECTIONAL_HIERARCHICAL = ("bidirectional", "hierarchical")
+_HIERARCHICAL = ("hierarchical", "hierarchical")
 
+# name: (description, converter, transpose_range, hparams, (encoder, decoder)), in Magenta's order.
 _PRESETS = {
     "cat-mel_2bar_small": ("2-bar melody VAE, small: BiLSTM encoder, 2-layer LSTM decoder, 90 classes.",
-                           _MELODY, (-5, 5), {**_MELODY_HPARAMS, **_SMALL, "max_beta": 0.2}),
+                           _MELODY, (-5, 5), {**_MELODY_HPARAMS, **_SMALL, "max_beta": 0.2},
+                           _BIDIRECTIONAL_CATEGORICAL),
     "cat-mel_2bar_big": ("2-bar melody VAE, big: BiLSTM encoder, 3-layer LSTM decoder, 90 classes.",
-                         _MELODY, (-5, 5), {**_MELODY_HPARAMS, **_BIG, "max_beta": 0.5}),
+                         _MELODY, (-5, 5), {**_MELODY_HPARAMS, **_BIG, "max_beta": 0.5}, _BIDIRECTIONAL_CATEGORICAL),
     "cat-drums_2bar_small": ("2-bar drums VAE, small: 9 drum classes as 512 combinations.",
-                             _DRUMS, None, {**_DRUMS_HPARAMS, **_SMALL}),
+                             _DRUMS, None, {**_DRUMS_HPARAMS, **_SMALL}, _BIDIRECTIONAL_CATEGORICAL),
     "cat-drums_2bar_big": ("2-bar drums VAE, big: 9 drum classes as 512 combinations.",
-                           _DRUMS, None, {**_DRUMS_HPARAMS, **_BIG}),
+                           _DRUMS, None, {**_DRUMS_HPARAMS, **_BIG}, _BIDIRECTIONAL_CATEGORICAL),
+    "nade-drums_2bar_reduced": ("2-bar drums VAE, NADE decoder over the 9 reduced drum classes.",
+                                _DRUM_ROLLS, None, _NADE_HPARAMS, ("bidirectional", "nade")),
+    "nade-drums_2bar_full": ("2-bar drums VAE, NADE decoder over 61 single-pitch drum classes.",
+                             {**_DRUM_ROLLS, "pitch_classes": [list(p) for p in FULL_DRUM_PITCH_CLASSES]},
+                             None, _NADE_HPARAMS, ("bidirectional", "nade")),
+    "flat-trio_16bar": ("16-bar trio VAE (melody, bass, drums), flat: one 3-layer LSTM with three softmax heads.",
+                        _TRIO, None, {**_FLAT, "batch_size": 256}, _BIDIRECTIONAL_CATEGORICAL),
+    "hierdec-trio_16bar": ("16-bar trio VAE, hierarchical decoder: a conductor over bars and one decoder per "
+                           "instrument.", _TRIO, None, {**_HIERDEC, "batch_size": 256}, _BIDIRECTIONAL_HIERARCHICAL),
+    "hier-trio_16bar": ("16-bar trio VAE, hierarchical encoder and decoder.",
+                        _TRIO, None, {**_HIER, "batch_size": 256}, _HIERARCHICAL),
+    "flat-mel_16bar": ("16-bar melody VAE, flat: BiLSTM encoder, 3-layer LSTM decoder.",
+                       _MELODY_16BAR, None, {**_FLAT, "free_bits": 256.0, "max_beta": 0.2},
+                       _BIDIRECTIONAL_CATEGORICAL),
+    "hierdec-mel_16bar": ("16-bar melody VAE, hierarchical decoder: a conductor LSTM gives each bar's decoder "
+                          "its embedding.", _MELODY_16BAR, None, _HIERDEC, _BIDIRECTIONAL_HIERARCHICAL),
+    "hier-mel_16bar": ("16-bar melody VAE, hierarchical encoder (bars, then the sequence of bars) and decoder.",
+                       _MELODY_16BAR, None, _HIER, _HIERARCHICAL),
 }
 
 
@@ -149,6 +216,7 @@ def get_config(name):
     """The named preset; ValueError lists the valid names."""
     if name not in _PRESETS:
         raise ValueError(f"unknown config {name!r}; valid configs: {', '.join(_PRESETS)}")
-    description, converter, transpose_range, hparams = _PRESETS[name]
+    description, converter, transpose_range, hparams, (encoder, decoder) = _PRESETS[name]
     return MusicVaeConfig(name=name, description=description, converter=converter,
-                          transpose_range=transpose_range, hparams=MusicVaeHParams(**hparams))
+                          transpose_range=transpose_range, hparams=MusicVaeHParams(**hparams), encoder=encoder,
+                          decoder=decoder)

@@ -8,7 +8,11 @@ checkpoints and training summaries go to ``run_dir/train``, evaluation
 summaries to ``run_dir/eval``. Summary names are Magenta's: ``loss``,
 ``losses/r_loss``, ``losses/kl_loss`` (the KL paid for, beyond the free
 bits), ``losses/kl_bits``, ``losses/kl_beta``, ``learning_rate``,
-``global_norm``, ``metrics/accuracy`` and ``sampling_probability``.
+``global_norm``, ``metrics/accuracy`` (steps decoded right; for trios the
+mean over the three parts; for NADE drums, steps with every drum right) and
+``sampling_probability``. The reconstruction loss per step is the decoder's
+(:meth:`step_losses`: cross-entropy, summed over a trio's parts, or the
+NADE's negative log-likelihood).
 
 Random draws (the latent sample, scheduled sampling, dropout) come from
 ``(seed, step)``, so a resumed run draws what an uninterrupted one would.
@@ -63,21 +67,22 @@ class MusicVaeTask:
         lengths = tf.minimum(batch["lengths"], length)
         probability = schedules.sampling_probability(step, hparams.sampling_schedule, hparams.sampling_rate,
                                                      training)
-        logits, mu, sigma = self.model.reconstruct(batch["inputs"][:, :length], labels, lengths, probability, seed,
-                                                   training=training)
-        mask = tf.sequence_mask(lengths, tf.shape(labels)[1])
-        r_loss = losses.reconstruction_loss(logits, labels, mask)
+        outputs, mu, sigma = self.model.reconstruct(batch["inputs"][:, :length], labels, lengths, probability, seed,
+                                                    training=training)
+        mask = tf.cast(tf.sequence_mask(lengths, tf.shape(labels)[1]), tf.float32)
+        decoder = self.model.decoder
+        r_loss = tf.reduce_sum(decoder.step_losses(outputs, labels) * mask, axis=-1)
         kl = losses.kl_divergence(mu, sigma)
         beta = schedules.kl_beta(step, hparams.beta_rate, hparams.max_beta)
         examples = tf.cast(tf.shape(labels)[0], tf.float32)
-        correct = tf.cast((tf.argmax(logits, axis=-1, output_type=tf.int32) == labels) & mask, tf.float32)
+        correct = decoder.step_accuracy(outputs, labels) * mask
         statistics = {
             LOSS: (losses.total_loss(r_loss, kl, hparams.free_bits, beta) * examples, examples),
             "losses/r_loss": (tf.reduce_sum(r_loss), examples),
             "losses/kl_loss": (tf.reduce_sum(losses.kl_cost(kl, hparams.free_bits)), examples),
             "losses/kl_bits": (tf.reduce_sum(kl) / tf.math.log(2.0), examples),
             "losses/kl_beta": (beta, 1.0),
-            "metrics/accuracy": (tf.reduce_sum(correct), tf.reduce_sum(tf.cast(mask, tf.float32))),
+            "metrics/accuracy": (tf.reduce_sum(correct), tf.reduce_sum(mask)),
         }
         if hparams.sampling_schedule != "constant" or hparams.sampling_rate:
             statistics["sampling_probability"] = (probability, 1.0)

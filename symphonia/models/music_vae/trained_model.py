@@ -2,7 +2,9 @@
 
 Magenta's ``TrainedModel`` API (spec section 7.7) on NoteSequences:
 :meth:`TrainedModel.encode`, :meth:`~TrainedModel.decode`,
-:meth:`~TrainedModel.sample` and :meth:`~TrainedModel.interpolate`. Work is
+:meth:`~TrainedModel.sample` and :meth:`~TrainedModel.interpolate`, and the
+attribute vectors of the MusicVAE paper that Magenta never released
+(:meth:`~TrainedModel.attribute_vectors`, :meth:`~TrainedModel.apply_attribute`). Work is
 done in batches of at most ``batch_size`` windows; each batch is one call of
 a compiled function (the decoder's whole autoregressive loop runs in the
 graph), padded to ``batch_size`` so that one shape is compiled once.
@@ -94,7 +96,7 @@ class TrainedModel:
                 raise ExtractionError(f"sequence {index} gives {what} of {bars} bars; the model needs exactly one",
                                       index, windows)
             found.append(windows[0])
-        return np.stack(found) if found else np.zeros((0, self.converter.max_length), np.int32)
+        return np.stack(found) if found else self._no_labels()
 
     def encode(self, note_sequences, seed=0):
         """``(z, mu, sigma)``, each ``[N, z_size]``, of NoteSequences giving one window each."""
@@ -125,7 +127,7 @@ class TrainedModel:
         z = np.asarray(z, np.float32).reshape(-1, self.z_size)
         decoded = [decode(chunk, tf.constant(temperature), tf.constant([seed, batch], tf.int64)).numpy()[:count]
                    for batch, (chunk, count) in enumerate(self._chunks(z))]
-        return np.concatenate(decoded) if decoded else np.zeros((0, self.converter.max_length), np.int32)
+        return np.concatenate(decoded) if decoded else self._no_labels()
 
     def prior_samples(self, n, seed=0):
         """``n`` latent vectors drawn from the prior ``N(0, I)``: ``[n, z_size]``."""
@@ -145,6 +147,69 @@ class TrainedModel:
         """:meth:`interpolate` between two windows of class labels ``[T]``."""
         _, mu, _ = self.encode_labels(np.stack([start_labels, end_labels]), seed)
         return self.decode(slerp(mu[0], mu[1], np.linspace(0.0, 1.0, num_steps)), temperature, seed)
+
+    def attribute_names(self):
+        """The attributes this model's windows have (:mod:`~symphonia.models.music_vae.attributes`)."""
+        from symphonia.models.music_vae.attributes import DRUM_ATTRIBUTES, MELODY_ATTRIBUTES
+
+        return {"melody": MELODY_ATTRIBUTES, "drums": DRUM_ATTRIBUTES}.get(self.converter.name,
+                                                                          MELODY_ATTRIBUTES + DRUM_ATTRIBUTES)
+
+    def attribute_vectors(self, note_sequences, names=None, seed=0):
+        """``{name: vector [z_size]}``: for each attribute, the mean encoded ``mu`` of the windows in its top
+        quartile minus that of its bottom quartile (:func:`~symphonia.models.music_vae.attributes.attribute_vector`).
+
+        Every distinct window of every sequence counts (not only those training would sample).
+        ``names`` defaults to :meth:`attribute_names`.
+
+        Raises
+        ------
+        ValueError
+            One line: no window, an attribute these windows lack, or too few windows valued.
+        """
+        from symphonia.models.music_vae.attributes import attribute_vector, window_attribute
+
+        windows = [window for sequence in note_sequences for window in self.converter.to_windows(sequence)]
+        if not windows:
+            raise ValueError(f"no {self.converter.slice_bars}-bar {self.converter.name} window in the sequences: "
+                             f"nothing to compute attribute vectors from")
+        labels = np.stack(windows)
+        _, mu, _ = self.encode_labels(labels, seed)
+        return {name: attribute_vector(mu, window_attribute(name, labels, self.converter))
+                for name in (names or self.attribute_names())}
+
+    def apply_attribute(self, vector, amount, note_sequences=None, n=1, temperature=1.0, seed=0):
+        """NoteSequences decoded from latent codes moved by ``amount * vector``.
+
+        The codes are the encoded means of ``note_sequences`` (one window each, each decoded ``n``
+        times), or without them ``n`` draws from the prior; a positive amount adds the attribute, a
+        negative one takes it away. ValueError when the vector is not ``[z_size]``.
+        """
+        labels = None if note_sequences is None else self.windows_of(note_sequences)
+        return self.converter.to_note_sequences(self.apply_attribute_to_labels(vector, amount, labels, n,
+                                                                               temperature, seed))
+
+    def apply_attribute_to_labels(self, vector, amount, labels=None, n=1, temperature=1.0, seed=0):
+        """:meth:`apply_attribute` for windows of labels ``[N, T, ...]``; returns labels."""
+        from symphonia.models.music_vae.attributes import apply_attribute
+
+        if labels is None:
+            z = self.prior_samples(n, seed)
+        else:
+            z = self.encode_labels(labels, seed)[1].repeat(n, axis=0)
+        return self.decode_to_labels(apply_attribute(z, vector, amount), temperature, seed)
+
+    def _no_labels(self):
+        """Zero windows of labels, shaped as the converter's: ``[0, T]``, ``[0, T, 3]`` or ``[0, T, classes]``."""
+        return np.zeros((0,) + self._label_shape(), np.int32)
+
+    def _label_shape(self):
+        converter = self.converter
+        if hasattr(converter, "output_depths"):
+            return converter.max_length, len(converter.output_depths)
+        if getattr(converter, "roll_output", False):
+            return converter.max_length, converter.output_depth
+        return (converter.max_length,)
 
     def _chunks(self, rows):
         """``(batch padded to batch_size with zeros, real rows)`` for each batch of ``rows``."""

@@ -26,3 +26,23 @@ def write_note_sequences(path, sequences):
         for ns in sequences:
             writer.write(ns.SerializeToString())
     return str(path)
+
+
+def long_melody(index, bars):
+    """:func:`two_bar_melody` patterns ``index``, ``index + 1``... one after the other for ``bars`` (even) bars."""
+    melody = two_bar_melody(index)
+    for part in range(1, bars // 2):
+        for played in two_bar_melody(index + part).notes:
+            melody.notes.add().CopyFrom(played)
+            melody.notes[-1].start_time += part * STEPS * 0.125
+            melody.notes[-1].end_time += part * STEPS * 0.125
+    melody.total_time = bars // 2 * STEPS * 0.125
+    return melody
+
+
+def four_bar_trio(index):
+    """Melody (program 0), bass (program 33) and drums playing together for 4 bars, varied by ``index``."""
+    melody = [note(60 + (index * 7 + 2 * k) % 12, 4 * k, 4 * k + 2 + index % 3) for k in range(16)]
+    bass = [note(36 + (index + 5 * k) % 7, 8 * k, 8 * k + 8, instrument=1, program=33) for k in range(8)]
+    drums = [drum(36 if step % 8 == 0 else 42, step) for step in range(0, 64, 2 + index % 2)]
+    return sequence(melody + bass + drums, total_time=64 * 0.125)
