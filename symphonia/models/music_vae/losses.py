@@ -29,12 +29,6 @@ def kl_cost(kl, free_bits):
     return tf.maximum(kl - free_nats(free_bits), 0.0)
 
 
-def reconstruction_loss(logits, labels, mask):
-    """Softmax cross-entropy summed over the steps where ``mask`` is true: ``[B]``."""
-    cross_entropy = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
-    return tf.reduce_sum(cross_entropy * tf.cast(mask, cross_entropy.dtype), axis=-1)
-
-
 def total_loss(r_loss, kl, free_bits, beta):
     """``mean(r_loss) + beta * mean(kl_cost)`` over the batch."""
     return tf.reduce_mean(r_loss) + beta * tf.reduce_mean(kl_cost(kl, free_bits))

@@ -25,12 +25,6 @@ def test_total_loss_is_mean_reconstruction_plus_weighted_mean_kl_cost():
     assert float(loss) == pytest.approx(15.0 + 0.5 * (40.0 - 33.27106466687737) / 2.0, rel=1e-6)
 
 
-def test_reconstruction_loss_sums_cross_entropy_over_the_real_steps_only():
-    logits = tf.zeros([1, 4, 4])  # uniform over 4 classes: ln 4 per step
-    r_loss = losses.reconstruction_loss(logits, tf.constant([[0, 1, 2, 3]]), tf.constant([[True, True, True, False]]))
-    assert float(r_loss[0]) == pytest.approx(3.0 * math.log(4.0), rel=1e-6)
-
-
 def test_global_norm_clipping_scales_to_grad_clip_and_reports_the_norm_before():
     clipped, norm = losses.clip_gradients([tf.constant([3.0, 0.0]), tf.constant([[4.0]])], "global_norm", 1.0, 10000.0)
     assert float(norm) == pytest.approx(5.0)
