@@ -95,7 +95,9 @@ class WindowConverter:
 
     Subclasses set ``input_depth``, ``output_depth``, ``name``, ``_keep_notes``
     and implement ``_tracks_in``, ``inputs_from_labels``,
-    ``inputs_from_labels_tf``, ``to_note_sequences`` and ``spec``.
+    ``inputs_from_labels_tf``, ``to_note_sequences``, ``spec`` and
+    ``_explanations`` (the wording of their own skip reasons:
+    ``no_usable_notes``, ``polyphonic``, ``too_short``...).
     A track is an array with one row per step (a label, or a roll row).
     """
 
@@ -185,10 +187,6 @@ class WindowConverter:
     def explain(self, reason):
         """Why sequences gave no window, as the end of a sentence starting "N sequences ..."."""
         return _GENERAL_EXPLANATIONS.get(reason) or self._explanations()[reason]
-
-    def _explanations(self):
-        """The wording of this converter's own reasons: ``no_usable_notes``, ``polyphonic``, ``too_short``."""
-        raise NotImplementedError
 
 
 def check_mode(mode):
