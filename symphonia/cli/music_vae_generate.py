@@ -49,13 +49,7 @@ FLAGS = flags.FLAGS
 def define_flags():
     flags.DEFINE_string("config", None, f"Model configuration ({', '.join(config_names())}); optional: the "
                         f"model's stored configuration is used, and this must match it.")
-    flags.DEFINE_string("run_dir", None, "Training run directory: use the newest checkpoint in run_dir/train.")
-    flags.DEFINE_string("checkpoint_file", None, "A checkpoint prefix (run_dir/train/model.ckpt-1000) or a folder "
-                        "of checkpoints (its newest).")
-    flags.DEFINE_string("bundle_file", None, "A .mag bundle to generate from (or, with --save_generator_bundle, "
-                        "to write).")
-    flags.DEFINE_bool("save_generator_bundle", False, "Write the checkpoint as --bundle_file instead of generating.")
-    flags.DEFINE_string("bundle_description", None, "Free text stored in the bundle (its training data...).")
+    generate_common.define_model_source_flags("music_vae")
     flags.DEFINE_enum("mode", "sample", ["sample", "interpolate", "attribute", "compute_attributes"],
                       "Sample from the prior; interpolate between --input_midi_1 and --input_midi_2; move "
                       "--input_midi_1 (or prior samples) along an attribute vector; or compute attribute vectors "
@@ -78,7 +72,6 @@ def define_flags():
     flags.DEFINE_float("temperature", 0.5, "Randomness of the decoder's choices: 0 always the most likely.",
                        lower_bound=0.0)
     flags.DEFINE_integer("max_batch_size", 8, "Outputs decoded per compiled call.", lower_bound=1)
-    flags.DEFINE_string("output_dir", "/tmp/music_vae/generated", "Directory for the MIDI files.")
     flags.DEFINE_integer("seed", None, "Random seed: the same seed writes the same files (default: drawn and logged).")
     output_flags.define_output_flags()
 
