@@ -39,15 +39,9 @@ import time
 import numpy as np
 
 
-def console_script(name):
-    """The path of one of our console scripts: beside this Python when installed there, else found on PATH."""
-    beside = os.path.join(os.path.dirname(sys.executable), name)
-    return beside if os.path.exists(beside) else name
-
-
 def convert(input_dir, output_file):
     if not os.path.exists(output_file):
-        subprocess.run([console_script("convert_dir_to_note_sequences"), f"--input_dir={input_dir}",
+        subprocess.run([sys.executable, "-m", "symphonia.cli.convert_dir_to_note_sequences", f"--input_dir={input_dir}",
                         f"--output_file={output_file}", "--recursive", "--num_workers=1"],
                        check=True, capture_output=True)
     from symphonia.models.music_vae.data import read_note_sequences
@@ -158,13 +152,10 @@ def random_corpus(converter, count, seed=0):
     the notes are, and ../shared/data has no piece with a melody, a bass line and drums together (trios)."""
     from symphonia.models.music_vae.data import WindowCorpus
 
-    rng = np.random.default_rng(seed)
-    if getattr(converter, "roll_output", False):
-        windows = rng.integers(0, 2, (count, converter.max_length, converter.output_depth))
-    else:
-        depths = getattr(converter, "output_depths", (converter.output_depth,))
-        windows = np.stack([rng.integers(0, depth, (count, converter.max_length)) for depth in depths], axis=-1)
-        windows = windows if len(depths) > 1 else windows[..., 0]
+    # Exclusive upper bounds of a label: 0/1 in a roll, else each part's number of classes.
+    highs = 2 if getattr(converter, "roll_output", False) else getattr(converter, "output_depths",
+                                                                        converter.output_depth)
+    windows = np.random.default_rng(seed).integers(0, highs, (count,) + converter.label_shape)
     return WindowCorpus(converter, windows.astype(converter.label_dtype), np.arange(count + 1), collections.Counter())
 
 
@@ -198,7 +189,7 @@ def main():
                                                                       args.hparams])))
         converter = config.make_converter()
         if args.speed_only:
-            model, steps, rate = train_for(config, random_corpus(converter, 4 * args.batch_size), args.budget_secs)
+            _, steps, rate = train_for(config, random_corpus(converter, 4 * args.batch_size), args.budget_secs)
             print(f"{name}: {steps} steps in {args.budget_secs:.0f} s on random windows")
             print(f"config={name} steps_per_s={rate:.3f}", flush=True)
             continue

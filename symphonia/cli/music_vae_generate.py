@@ -34,7 +34,6 @@ import os
 import time
 
 import numpy as np
-
 from absl import flags, logging
 
 from symphonia.cli import generate_common, output_flags

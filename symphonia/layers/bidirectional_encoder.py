@@ -17,6 +17,7 @@ import keras
 import tensorflow as tf
 
 from symphonia.layers.lstm import LSTM
+from symphonia.layers.seeds import fold
 
 
 class BidirectionalLstmEncoder(keras.layers.Layer):
@@ -54,8 +55,7 @@ class BidirectionalLstmEncoder(keras.layers.Layer):
         lengths = tf.cast(lengths, tf.int32)
         for i, (forward, backward) in enumerate(self.directions):
             if training and self.dropout_keep_prob < 1.0:
-                inputs = tf.nn.experimental.stateless_dropout(
-                    inputs, 1.0 - self.dropout_keep_prob, tf.random.experimental.stateless_fold_in(seed, i))
+                inputs = tf.nn.experimental.stateless_dropout(inputs, 1.0 - self.dropout_keep_prob, fold(seed, i))
             forward_outputs, _ = forward(inputs, forward.initial_state(batch_size))
             reversed_inputs = tf.reverse_sequence(inputs, lengths, seq_axis=1, batch_axis=0)
             backward_reversed, _ = backward(reversed_inputs, backward.initial_state(batch_size))

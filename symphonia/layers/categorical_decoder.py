@@ -35,6 +35,8 @@ import keras
 import tensorflow as tf
 
 from symphonia.layers.lstm import LSTM
+from symphonia.layers.lstm_stack import states_from_vector
+from symphonia.layers.seeds import fold
 
 # Streams of the random draws made at each step (folded into the step's seed).
 _COIN, _SAMPLE, _DROPOUT = range(3)
@@ -76,9 +78,7 @@ class CategoricalLstmDecoder(keras.layers.Layer):
 
     def initial_state(self, z):
         """Every layer's ``(c, h)`` from ``z``, split in Magenta's order ``c0, h0, c1, h1, ...``."""
-        sizes = [size for units in self.rnn_layer_sizes for size in (units, units)]
-        parts = tf.split(self.initial_state_projection(z), sizes, axis=-1)
-        return tuple((parts[2 * i], parts[2 * i + 1]) for i in range(len(self.rnn_layer_sizes)))
+        return states_from_vector(self.initial_state_projection(z), self.rnn_layer_sizes)
 
     def reconstruct(self, labels, z, sampling_probability, seed, training=False, first_output=None):
         """Logits ``[B, T, output_depth]`` for the true ``labels``, with scheduled sampling.
@@ -135,7 +135,7 @@ class CategoricalLstmDecoder(keras.layers.Layer):
             classes = previous[:, part]
             weight = tf.cast(classes >= 0, tf.float32)
             if seed is not None:  # a one-hot has one non-zero: dropping elements drops the whole row
-                kept = tf.random.stateless_uniform(tf.shape(classes), _fold(seed, part)) < keep_probability
+                kept = tf.random.stateless_uniform(tf.shape(classes), fold(seed, part)) < keep_probability
                 weight *= tf.cast(kept, tf.float32) / keep_probability
             total += tf.gather(rows[offset:offset + depth], tf.maximum(classes, 0)) * weight[:, None]
             offset += depth
@@ -143,7 +143,7 @@ class CategoricalLstmDecoder(keras.layers.Layer):
 
     def _draw(self, logits, temperature, seed):
         """One class per part ``[B, parts]`` from the step's logits."""
-        return tf.stack([_draw(part_logits, temperature, _fold(seed, part))
+        return tf.stack([_draw(part_logits, temperature, fold(seed, part))
                          for part, part_logits in enumerate(tf.split(logits, self.output_depths, axis=-1))],
                         axis=-1)
 
@@ -166,15 +166,15 @@ class CategoricalLstmDecoder(keras.layers.Layer):
             """Layer 0's input product for ``[previous output, z]``."""
             if not dropout:
                 return self._feedback_gates(feedback_rows, previous, 1.0, None) + z_gates
-            keep, seeds = self.dropout_keep_prob, _fold(step_seed, _DROPOUT)
-            dropped_z = tf.nn.experimental.stateless_dropout(z, 1.0 - keep, _fold(seeds, 1))
-            return (self._feedback_gates(feedback_rows, previous, keep, _fold(seeds, 0))
+            keep, seeds = self.dropout_keep_prob, fold(step_seed, _DROPOUT)
+            dropped_z = tf.nn.experimental.stateless_dropout(z, 1.0 - keep, fold(seeds, 1))
+            return (self._feedback_gates(feedback_rows, previous, keep, fold(seeds, 0))
                     + tf.matmul(dropped_z, z_rows) + first.bias)
 
         def body(t, previous, states, outputs_array, samples_array):
-            step_seed = _fold(seed, t)
+            step_seed = fold(seed, t)
             if teacher:
-                coin = tf.random.stateless_uniform([batch_size], _fold(step_seed, _COIN))
+                coin = tf.random.stateless_uniform([batch_size], fold(step_seed, _COIN))
                 previous = tf.where((coin < sampling_probability)[:, None], previous, true_previous[:, t])
             gates = first_layer_gates(previous, step_seed)
             new_states, outputs = [], None
@@ -182,13 +182,13 @@ class CategoricalLstmDecoder(keras.layers.Layer):
                 if i > 0:
                     if dropout:
                         outputs = tf.nn.experimental.stateless_dropout(
-                            outputs, 1.0 - self.dropout_keep_prob, _fold(_fold(step_seed, _DROPOUT), i + 1))
+                            outputs, 1.0 - self.dropout_keep_prob, fold(fold(step_seed, _DROPOUT), i + 1))
                     gates = cell.input_gates(outputs)
                 c, h = cell.update(gates + tf.matmul(h, recurrent_kernel), c)
                 new_states.append((c, h))
                 outputs = h
             projected = self.output_projection(outputs)
-            drawn = self._draw(projected, temperature, _fold(step_seed, _SAMPLE))
+            drawn = self._draw(projected, temperature, fold(step_seed, _SAMPLE))
             if teacher:
                 outputs_array = outputs_array.write(t, projected)
             return t + 1, drawn, tuple(new_states), outputs_array, samples_array.write(t, drawn)
@@ -200,10 +200,6 @@ class CategoricalLstmDecoder(keras.layers.Layer):
                                                               maximum_iterations=num_steps)
         outputs = tf.transpose(outputs_array.stack(), [1, 0, 2]) if teacher else None
         return outputs, tf.transpose(samples_array.stack(), [1, 0, 2])
-
-
-def _fold(seed, value):
-    return tf.random.experimental.stateless_fold_in(seed, value)
 
 
 def _draw(logits, temperature, seed):

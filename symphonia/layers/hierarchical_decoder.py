@@ -34,6 +34,8 @@ import tensorflow as tf
 
 from symphonia.layers.categorical_decoder import CategoricalLstmDecoder
 from symphonia.layers.lstm import LSTM
+from symphonia.layers.lstm_stack import states_from_vector
+from symphonia.layers.seeds import fold
 
 
 class HierarchicalLstmDecoder(keras.layers.Layer):
@@ -89,13 +91,12 @@ class HierarchicalLstmDecoder(keras.layers.Layer):
         ``seed`` ([2] ints) drives the dropout of the layers' inputs in training.
         """
         batch_size = tf.shape(z)[0]
-        sizes = [size for units in self.rnn_layer_sizes for size in (units, units)]
-        parts = tf.split(self.conductor_initial_state(z), sizes, axis=-1)
+        states = states_from_vector(self.conductor_initial_state(z), self.rnn_layer_sizes)
         outputs = tf.zeros([batch_size, self.num_segments, 1])
-        for i, cell in enumerate(self.conductor):
+        for i, (cell, state) in enumerate(zip(self.conductor, states)):
             if i > 0 and training and self.dropout_keep_prob < 1.0:  # layer 0 reads zeros: nothing to drop
-                outputs = tf.nn.experimental.stateless_dropout(outputs, 1.0 - self.dropout_keep_prob, _fold(seed, i))
-            outputs, _ = cell(outputs, (parts[2 * i], parts[2 * i + 1]))
+                outputs = tf.nn.experimental.stateless_dropout(outputs, 1.0 - self.dropout_keep_prob, fold(seed, i))
+            outputs, _ = cell(outputs, state)
         return outputs
 
     def reconstruct(self, labels, z, sampling_probability, seed, training=False):
@@ -105,7 +106,7 @@ class HierarchicalLstmDecoder(keras.layers.Layer):
         from embedding ``k``, fed the true last class of segment ``k - 1``
         at its first step.
         """
-        embeddings = self.embeddings(z, training, _fold(seed, len(self.core_decoders)))
+        embeddings = self.embeddings(z, training, fold(seed, len(self.core_decoders)))
         return self.reconstruct_from_embeddings(labels, embeddings, sampling_probability, seed, training)
 
     def reconstruct_from_embeddings(self, labels, embeddings, sampling_probability, seed, training=False):
@@ -118,7 +119,7 @@ class HierarchicalLstmDecoder(keras.layers.Layer):
             pieces = tf.reshape(part_labels, [segments, length // self.num_segments])
             last_of_segment = tf.reshape(pieces[:, -1], [batch_size, self.num_segments])
             before = tf.reshape(tf.concat([tf.fill([batch_size, 1], -1), last_of_segment[:, :-1]], axis=1), [-1])
-            logits = core.reconstruct(pieces, flat_embeddings, sampling_probability, _fold(seed, part), training,
+            logits = core.reconstruct(pieces, flat_embeddings, sampling_probability, fold(seed, part), training,
                                       first_output=before)
             outputs.append(tf.reshape(logits, [batch_size, length, core.output_depth]))
         return tuple(outputs) if self.multi_output else outputs[0]
@@ -135,7 +136,7 @@ class HierarchicalLstmDecoder(keras.layers.Layer):
         batch_size = tf.shape(z)[0]
 
         def decode_segment(k, previous, drawn):
-            samples = [core.sample(embeddings[:, k], segment_length, temperature, _fold(_fold(seed, k), part),
+            samples = [core.sample(embeddings[:, k], segment_length, temperature, fold(fold(seed, k), part),
                                    first_output=last)
                        for part, (core, last) in enumerate(zip(self.core_decoders, previous))]
             return k + 1, tuple(part[:, -1] for part in samples), drawn.write(k, tf.stack(samples, axis=-1))
@@ -163,7 +164,3 @@ class HierarchicalLstmDecoder(keras.layers.Layer):
 
     def _part_outputs(self, outputs):
         return outputs if self.multi_output else [outputs]
-
-
-def _fold(seed, value):
-    return tf.random.experimental.stateless_fold_in(seed, value)

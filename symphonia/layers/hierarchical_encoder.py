@@ -18,6 +18,7 @@ import keras
 import tensorflow as tf
 
 from symphonia.layers.bidirectional_encoder import BidirectionalLstmEncoder
+from symphonia.layers.seeds import fold
 
 
 class HierarchicalLstmEncoder(keras.layers.Layer):
@@ -48,11 +49,7 @@ class HierarchicalLstmEncoder(keras.layers.Layer):
         pieces = tf.reshape(inputs, [batch_size * segments, segment_length, self.input_size])
         starts = tf.range(segments) * segment_length
         piece_lengths = tf.clip_by_value(tf.cast(lengths, tf.int32)[:, None] - starts, 1, segment_length)
-        seeds = (None, None) if seed is None else (_fold(seed, 0), _fold(seed, 1))
+        seeds = (None, None) if seed is None else (fold(seed, 0), fold(seed, 1))
         encodings = self.segment_encoder(pieces, tf.reshape(piece_lengths, [-1]), training=training, seed=seeds[0])
         encodings = tf.reshape(encodings, [batch_size, segments, self.segment_encoder.output_size])
         return self.sequence_encoder(encodings, tf.fill([batch_size], segments), training=training, seed=seeds[1])
-
-
-def _fold(seed, value):
-    return tf.random.experimental.stateless_fold_in(seed, value)

@@ -17,6 +17,7 @@ Weights live under ``lstm_<i>/``, ``attention_lstm_0/`` and ``input_projection_<
 """
 
 import keras
+import tensorflow as tf
 
 from symphonia.layers.attention import AttentionLSTM
 from symphonia.layers.lstm import LSTM
@@ -77,3 +78,11 @@ class LSTMStack(keras.layers.Layer):
             inputs = self.dropout(outputs, training=training) if self.dropout_keep_prob < 1.0 else outputs
             new_states.append(state)
         return inputs, tuple(new_states)
+
+
+def states_from_vector(vector, rnn_layer_sizes):
+    """Every layer's ``(c, h)`` cut from ``vector [B, 2 * sum(rnn_layer_sizes)]``, in Magenta's order
+    ``c0, h0, c1, h1, ...``: how MusicVAE's decoders start their LSTMs from ``tanh(dense(z))``."""
+    sizes = [size for units in rnn_layer_sizes for size in (units, units)]
+    parts = tf.split(vector, sizes, axis=-1)
+    return tuple((parts[2 * i], parts[2 * i + 1]) for i in range(len(rnn_layer_sizes)))

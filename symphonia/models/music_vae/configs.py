@@ -193,15 +193,15 @@ _PRESETS = {
                              None, _NADE_HPARAMS, ("bidirectional", "nade")),
     "flat-trio_16bar": ("16-bar trio VAE (melody, bass, drums), flat: one 3-layer LSTM with three softmax heads.",
                         _TRIO, None, {**_FLAT, "batch_size": 256}, _BIDIRECTIONAL_CATEGORICAL),
-    "hierdec-trio_16bar": ("16-bar trio VAE, hierarchical decoder: a conductor over bars and one decoder per "
-                           "instrument.", _TRIO, None, {**_HIERDEC, "batch_size": 256}, _BIDIRECTIONAL_HIERARCHICAL),
+    "hierdec-trio_16bar": (("16-bar trio VAE, hierarchical decoder: a conductor over bars and one decoder per "
+                            "instrument."), _TRIO, None, {**_HIERDEC, "batch_size": 256}, _BIDIRECTIONAL_HIERARCHICAL),
     "hier-trio_16bar": ("16-bar trio VAE, hierarchical encoder and decoder.",
                         _TRIO, None, {**_HIER, "batch_size": 256}, _HIERARCHICAL),
     "flat-mel_16bar": ("16-bar melody VAE, flat: BiLSTM encoder, 3-layer LSTM decoder.",
                        _MELODY_16BAR, None, {**_FLAT, "free_bits": 256.0, "max_beta": 0.2},
                        _BIDIRECTIONAL_CATEGORICAL),
-    "hierdec-mel_16bar": ("16-bar melody VAE, hierarchical decoder: a conductor LSTM gives each bar's decoder "
-                          "its embedding.", _MELODY_16BAR, None, _HIERDEC, _BIDIRECTIONAL_HIERARCHICAL),
+    "hierdec-mel_16bar": (("16-bar melody VAE, hierarchical decoder: a conductor LSTM gives each bar's decoder "
+                           "its embedding."), _MELODY_16BAR, None, _HIERDEC, _BIDIRECTIONAL_HIERARCHICAL),
     "hier-mel_16bar": ("16-bar melody VAE, hierarchical encoder (bars, then the sequence of bars) and decoder.",
                        _MELODY_16BAR, None, _HIER, _HIERARCHICAL),
 }

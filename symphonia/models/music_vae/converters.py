@@ -119,6 +119,11 @@ class WindowConverter:
         self.max_length = slice_bars * self.steps_per_bar
         self._max_steps = None if max_bars is None else max_bars * self.steps_per_bar
 
+    @property
+    def label_shape(self):
+        """The shape of one window's labels: ``(max_length,)``, one class per step."""
+        return (self.max_length,)
+
     def extract(self, note_sequence):
         """Every distinct window of ``note_sequence`` and the statistics of its extraction.
 
@@ -348,6 +353,11 @@ class DrumsConverter(WindowConverter):
                 "steps_per_quarter": self.steps_per_quarter, "roll_input": self.roll_input,
                 "roll_output": self.roll_output, "pitch_classes": [list(pitches) for pitches in self.pitch_classes],
                 "max_tensors_per_notesequence": self.max_tensors_per_notesequence, "gap_bars": self.gap_bars}
+
+    @property
+    def label_shape(self):
+        """``(max_length,)``, or with ``roll_output`` ``(max_length, classes)``: a multi-hot row per step."""
+        return (self.max_length, self.output_depth) if self.roll_output else (self.max_length,)
 
     def reads(self, notes):
         """bool mask of the notes this converter reads: drum notes of its classes."""

@@ -45,6 +45,7 @@ from symphonia.layers.categorical_decoder import CategoricalLstmDecoder
 from symphonia.layers.hierarchical_decoder import HierarchicalLstmDecoder
 from symphonia.layers.hierarchical_encoder import HierarchicalLstmEncoder
 from symphonia.layers.nade_decoder import NadeLstmDecoder
+from symphonia.layers.seeds import fold
 
 # Streams of the random draws of one reconstruction.
 _ENCODER, _LATENT, _DECODER = range(3)
@@ -95,9 +96,9 @@ class MusicVae(keras.Model):
     def reconstruct(self, inputs, labels, lengths, sampling_probability, seed, training=False):
         """``(outputs, mu, sigma)``: the decoder's view (logits, or NADE parameters) of the true ``labels``
         given a ``z`` drawn from the posterior of ``inputs``."""
-        mu, sigma = self.encode(inputs, lengths, training=training, seed=_fold(seed, _ENCODER))
-        z = mu + sigma * tf.random.stateless_normal(tf.shape(mu), _fold(seed, _LATENT))
-        outputs = self.decoder.reconstruct(labels, z, sampling_probability, _fold(seed, _DECODER), training=training)
+        mu, sigma = self.encode(inputs, lengths, training=training, seed=fold(seed, _ENCODER))
+        z = mu + sigma * tf.random.stateless_normal(tf.shape(mu), fold(seed, _LATENT))
+        outputs = self.decoder.reconstruct(labels, z, sampling_probability, fold(seed, _DECODER), training=training)
         return outputs, mu, sigma
 
     def sample(self, z, num_steps, temperature, seed):
@@ -132,7 +133,3 @@ def make_decoder(config, converter):
                                        hparams.dropout_keep_prob, name="decoder")
     return CategoricalLstmDecoder(depth, hparams.z_size, hparams.dec_rnn_size, hparams.dropout_keep_prob,
                                   name="decoder")
-
-
-def _fold(seed, value):
-    return tf.random.experimental.stateless_fold_in(seed, value)

@@ -150,7 +150,10 @@ class TrainedModel:
 
     def attribute_names(self):
         """The attributes this model's windows have (:mod:`~symphonia.models.music_vae.attributes`)."""
-        from symphonia.models.music_vae.attributes import DRUM_ATTRIBUTES, MELODY_ATTRIBUTES
+        from symphonia.models.music_vae.attributes import (
+            DRUM_ATTRIBUTES,
+            MELODY_ATTRIBUTES,
+        )
 
         return {"melody": MELODY_ATTRIBUTES, "drums": DRUM_ATTRIBUTES}.get(self.converter.name,
                                                                           MELODY_ATTRIBUTES + DRUM_ATTRIBUTES)
@@ -167,7 +170,10 @@ class TrainedModel:
         ValueError
             One line: no window, an attribute these windows lack, or too few windows valued.
         """
-        from symphonia.models.music_vae.attributes import attribute_vector, window_attribute
+        from symphonia.models.music_vae.attributes import (
+            attribute_vector,
+            window_attribute,
+        )
 
         windows = [window for sequence in note_sequences for window in self.converter.to_windows(sequence)]
         if not windows:
@@ -201,15 +207,7 @@ class TrainedModel:
 
     def _no_labels(self):
         """Zero windows of labels, shaped as the converter's: ``[0, T]``, ``[0, T, 3]`` or ``[0, T, classes]``."""
-        return np.zeros((0,) + self._label_shape(), np.int32)
-
-    def _label_shape(self):
-        converter = self.converter
-        if hasattr(converter, "output_depths"):
-            return converter.max_length, len(converter.output_depths)
-        if getattr(converter, "roll_output", False):
-            return converter.max_length, converter.output_depth
-        return (converter.max_length,)
+        return np.zeros((0,) + self.converter.label_shape, np.int32)
 
     def _chunks(self, rows):
         """``(batch padded to batch_size with zeros, real rows)`` for each batch of ``rows``."""

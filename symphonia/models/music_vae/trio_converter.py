@@ -77,6 +77,11 @@ class TrioConverter(WindowConverter):
         self.input_depth = self.output_depth = sum(self.output_depths)
 
     @property
+    def label_shape(self):
+        """``(max_length, 3)``: the melody, bass and drums class of each step."""
+        return self.max_length, len(self.output_depths)
+
+    @property
     def spec(self):
         """The JSON-ready ``{"type": "trio", ...}`` that :func:`~symphonia.models.music_vae.converters.make_converter`
         rebuilds this from."""

@@ -12,6 +12,7 @@ from symphonia.models.music_vae.converters import (
 )
 from symphonia.models.music_vae.data import WindowCorpus
 from tests.data.note_sequences import SECONDS_PER_STEP, drum, note, sequence
+from tests.models.music_vae.patterns import four_bar_trio, two_bar_drums, two_bar_melody
 
 CAT_MEL = {"valid_programs": range(32)}  # cat-mel_2bar's converter; the rest are the defaults
 
@@ -327,3 +328,15 @@ def test_sixteen_bar_melodies_take_any_program_and_slide_a_bar_at_a_time():
     assert converter.max_length == 256
     labels = quarter_note_labels(pitches)
     np.testing.assert_array_equal(windows, [labels[0:256], labels[16:272], labels[32:288]])
+
+
+@pytest.mark.parametrize("spec, piece", [
+    ({"type": "melody", "slice_bars": 2}, two_bar_melody(0)),
+    ({"type": "drums", "slice_bars": 2}, two_bar_drums(0)),
+    ({"type": "drums", "slice_bars": 2, "roll_output": True}, two_bar_drums(1)),
+    ({"type": "trio", "slice_bars": 4}, four_bar_trio(0)),
+])
+def test_label_shape_is_the_shape_of_every_window(spec, piece):
+    converter = make_converter(spec)
+    windows = converter.to_windows(piece)
+    assert windows and all(window.shape == converter.label_shape for window in windows)
